@@ -1,0 +1,1 @@
+export { createLeaderboardApp, DEFAULT_WEB_DIR, type Leaderboard, type LeaderboardOptions } from './app';

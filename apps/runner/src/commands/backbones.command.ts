@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { action } from '../cli-error-sink';
+
+export function register(program: Command): void {
+  program
+    .command('backbones')
+    .description('list the backbone zoo: trainable parameters (with the head), input size, mean/std, interpolation')
+    .option('--json', 'print JSON (name, params, input config, counterpart, option defaults)')
+    .option('--num-classes <n>', 'size of the classifier head the parameters are counted with', '2')
+    .action(
+      action(async (opts: { json?: boolean; numClasses: string }) => {
+        const { UserError } = await import('@dfl/core');
+        const numClasses = Number(opts.numClasses);
+        if (!Number.isInteger(numClasses) || numClasses < 1) {
+          throw new UserError(`--num-classes must be a positive integer, got '${opts.numClasses}'`);
+        }
+        const tf = await import('@tensorflow/tfjs');
+        await tf.setBackend('cpu'); // structure-only builds: no arithmetic, the backend does not matter
+        const { describeBackbones, formatBackbonesTable } = await import('@dfl/models');
+        const rows = describeBackbones(numClasses);
+        process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatBackbonesTable(rows));
+      }),
+    );
+}

@@ -1,0 +1,132 @@
+/*
+ * Data pipeline throughput and memory (not a test: prints figures).
+ *   node --expose-gc -r @swc-node/register bench/data/bench-data.ts [--files 400] [--rounds 3] [--rss 1000,5000,10000,20000] [--rss-only]
+ * 1. decode + resize 256 + hflip + vflip + normalise, images/s, through createBatchLoader (default concurrency);
+ * 2. the same plus SBI (one pseudo-fake per real image: twice the samples);
+ * 3. PIL + torchvision (0.14, /usr/bin/python3) on the same files and transforms, in the same run, with the ratio;
+ *    single process (num_workers=0) and num_workers=2 (this machine has 2 cores);
+ * 4. RSS while streaming 1k..20k images (the files are reused cyclically under distinct names).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { SeededRandom } from '@dfl/core';
+import { buildAugmentPipeline, createBatchLoader, demoImage, type DatasetItem } from '@dfl/data';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const FILES = Number(arg('files', '400'));
+const ROUNDS = Number(arg('rounds', '3'));
+/** `--rss-only`: skip the throughput part. */
+const RSS_ONLY = args.includes('--rss-only');
+const RSS_POINTS = arg('rss', '1000,5000,10000,20000').split(',').map(Number);
+const SIZE = 256;
+const input = { size: SIZE, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], interpolation: 'bilinear' } as const;
+
+async function makeFiles(dir: string): Promise<DatasetItem[]> {
+  mkdirSync(dir, { recursive: true });
+  const items: DatasetItem[] = [];
+  for (let i = 0; i < FILES; i++) {
+    const file = path.join(dir, `f${i}.jpg`);
+    writeFileSync(file, await demoImage(SIZE, i % 2 === 1, new SeededRandom(i)));
+    items.push({ path: file, name: `f${i}.jpg`, label: 0 });
+  }
+  return items;
+}
+
+interface Rate {
+  readonly perSecond: number;
+  /** CPU time (all threads of the process) per image: robust to other load on the machine, unlike wall time. */
+  readonly cpuMs: number;
+}
+
+async function nodeRate(items: DatasetItem[], steps: Parameters<typeof buildAugmentPipeline>[0], epoch: number): Promise<Rate> {
+  const loader = createBatchLoader({ items, input, augment: buildAugmentPipeline(steps), batchSize: 32, seed: 1 });
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  let n = 0;
+  for await (const batch of loader.epoch(epoch)) n += batch.size;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: n / ((performance.now() - start) / 1000), cpuMs: (used.user + used.system) / 1000 / n };
+}
+
+function torchRate(listFile: string, workers: number): Rate {
+  const out = execFileSync('/usr/bin/python3', [path.join(__dirname, 'torchvision_reference.py'), listFile, String(SIZE), String(workers)], { encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop() as string) as { images_per_s: number; cpu_ms_per_image: number };
+  return { perSecond: r.images_per_s, cpuMs: r.cpu_ms_per_image };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+async function throughput(items: DatasetItem[], listFile: string, flips: Parameters<typeof buildAugmentPipeline>[0]): Promise<void> {
+    const seed: Rate[] = [];
+    const sbi: Rate[] = [];
+    const tv0: Rate[] = [];
+    const tv2: Rate[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // interleaved so that load from other processes hits both sides alike
+      seed.push(await nodeRate(items, flips, r));
+      tv0.push(torchRate(listFile, 0));
+      sbi.push(await nodeRate(items, [{ name: 'sbi', p: 1 }, ...flips], r));
+      tv2.push(torchRate(listFile, 2));
+    }
+    const wall = (xs: Rate[]) => median(xs.map((x) => x.perSecond));
+    const cpu = (xs: Rate[]) => median(xs.map((x) => x.cpuMs));
+    const row = (label: string, xs: Rate[], withCpu = true) =>
+      `  ${label.padEnd(56)} ${wall(xs).toFixed(0).padStart(5)} img/s` +
+      `${withCpu ? `  ${cpu(xs).toFixed(2).padStart(5)} CPU ms/img` : '   (CPU in worker processes, not measured)'}` +
+      `  ${(wall(xs) / wall(tv0)).toFixed(2)}x wall vs torchvision num_workers=0\n`;
+    process.stdout.write('decode + resize 256 + hflip + vflip + normalise (median of rounds)\n');
+    process.stdout.write(row('dfl createBatchLoader (sharp + typed arrays)', seed));
+    process.stdout.write(row('dfl + SBI (1 pseudo-fake per real: 2 samples per file)', sbi));
+    process.stdout.write(row('PIL + torchvision 0.14, DataLoader num_workers=0', tv0));
+    process.stdout.write(row('PIL + torchvision 0.14, DataLoader num_workers=2', tv2, false));
+    process.stdout.write(`  ratios: dfl/torchvision(num_workers=0) wall ${(wall(seed) / wall(tv0)).toFixed(2)}x, CPU-efficiency ${(cpu(tv0) / cpu(seed)).toFixed(2)}x; dfl/torchvision(num_workers=2) wall ${(wall(seed) / wall(tv2)).toFixed(2)}x\n`);
+    const fmt = (xs: Rate[]) => xs.map((x) => x.perSecond.toFixed(0)).join(', ');
+    process.stdout.write(`  all rounds (img/s): dfl ${fmt(seed)} | sbi ${fmt(sbi)} | tv0 ${fmt(tv0)} | tv2 ${fmt(tv2)}\n`);
+
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dfl-bench-data-'));
+  try {
+    process.stdout.write(`bench:data  ${FILES} JPEGs of ${SIZE}x${SIZE} (demo faces), ${ROUNDS} rounds, median; ${availableParallelism()} CPUs, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4}\n`);
+    const items = await makeFiles(path.join(dir, 'img'));
+    const listFile = path.join(dir, 'files.txt');
+    writeFileSync(listFile, items.map((i) => i.path).join('\n'));
+    const flips = [{ name: 'hflip', p: 0.5 }, { name: 'vflip', p: 0.5 }];
+    await nodeRate(items.slice(0, 64), flips, 99); // warm-up: page cache, sharp/libvips init, JIT
+    if (!RSS_ONLY) await throughput(items, listFile, flips);
+    // memory: stream up to max(RSS_POINTS) images through one loader, sampling RSS at each point
+    const total = Math.max(...RSS_POINTS);
+    const many: DatasetItem[] = Array.from({ length: total }, (_, i) => ({ ...items[i % items.length], name: `n${i}.jpg` }));
+    const loader = createBatchLoader({ items: many, input, augment: buildAugmentPipeline(flips), batchSize: 32, seed: 1 });
+    let seen = 0;
+    let peak = 0;
+    const points = [...RSS_POINTS].sort((a, b) => a - b);
+    const start = performance.now();
+    process.stdout.write(`RSS while streaming ${total} images (${items.length} files reused under distinct names), batch 32:\n`);
+    for await (const batch of loader.epoch(0)) {
+      seen += batch.size;
+      peak = Math.max(peak, process.memoryUsage().rss);
+      while (points.length > 0 && seen >= points[0]) {
+        // with --expose-gc (the npm script sets it) collect first, so the figure is what is retained, not GC timing
+        (globalThis as { gc?: () => void }).gc?.();
+        const m = process.memoryUsage();
+        process.stdout.write(`  after ${String(points.shift()).padStart(6)} images: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)}, external ${mb(m.external)}, peak rss ${mb(peak)}  (${(seen / ((performance.now() - start) / 1000)).toFixed(0)} img/s)\n`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,79 @@
+import { UserError, type SeededRandom } from '@dfl/core';
+import { Value } from '@sinclair/typebox/value';
+import type { RgbImage } from '../image/rgb-image';
+import { augmentations } from './augmentation-registry';
+import type { AugmentContext, AugmentationSpec } from './augmentation-spec';
+
+/**
+ * One `augment:` entry as written in the YAML: `{name, p, ...options}` (options flat beside name and p), or
+ * `{name, p, options: {...}}`. `p` is the probability of applying it (default 1); for a fake source (sbi) it is
+ * the number of pseudo-fakes per real image.
+ */
+export interface AugmentStepConfig {
+  readonly name: string;
+  readonly p?: number;
+  readonly options?: Readonly<Record<string, unknown>>;
+  readonly [option: string]: unknown;
+}
+
+export interface ResolvedAugmentStep {
+  readonly spec: AugmentationSpec;
+  readonly p: number;
+  /** The step's options with the plug-in's defaults filled in. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface AugmentPipeline {
+  readonly steps: readonly ResolvedAugmentStep[];
+  /** Pseudo-fakes the loader adds per real image each epoch (sum of the fake sources' `p`; 0 without one). */
+  readonly fakesPerReal: number;
+  /** Runs the transform steps in order, each with its probability. */
+  apply(image: RgbImage, rng: SeededRandom, context: AugmentContext): Promise<RgbImage>;
+  /** Turns a real image into a pseudo-fake with the (first) fake source, e.g. SBI. */
+  makeFake(image: RgbImage, rng: SeededRandom, context: AugmentContext): Promise<RgbImage>;
+}
+
+/** Looks every step up in the registry, fills and checks its options, and returns a runnable pipeline. */
+export function buildAugmentPipeline(steps: ReadonlyArray<AugmentStepConfig>): AugmentPipeline {
+  const errors: string[] = [];
+  const resolved: ResolvedAugmentStep[] = [];
+  steps.forEach((step, i) => {
+    const where = `augment[${i}] (${step.name})`;
+    if (!augmentations.has(step.name)) {
+      errors.push(`${where}: unknown augmentation; valid: ${augmentations.names().join(', ')}`);
+      return;
+    }
+    const spec = augmentations.get(step.name);
+    const { name: _name, p: _p, options: nested, ...flat } = step;
+    const options = Value.Default(spec.options, Value.Clone({ ...flat, ...(nested ?? {}) })) as Record<string, unknown>;
+    for (const e of Value.Errors(spec.options, options)) errors.push(`${where}${e.path.replace(/\//g, '.')}: ${e.message}`);
+    const p = step.p ?? 1;
+    if (!(p >= 0) || (spec.role === 'transform' && p > 1)) {
+      errors.push(`${where}.p: must be ${spec.role === 'transform' ? 'a probability in [0, 1]' : 'a count >= 0 (fakes per real image)'}, got ${p}`);
+    }
+    resolved.push({ spec, p, options: Object.freeze(options) });
+  });
+  if (errors.length > 0) throw new UserError(`invalid augmentation steps:\n  ${errors.join('\n  ')}`);
+
+  const transforms = resolved.filter((s) => s.spec.role === 'transform');
+  const fakeSources = resolved.filter((s) => s.spec.role === 'fake_source');
+  return {
+    steps: resolved,
+    fakesPerReal: fakeSources.reduce((acc, s) => acc + s.p, 0),
+    async apply(image, rng, context) {
+      let current = image;
+      for (const step of transforms) {
+        // draw the coin even when p is 0 or 1, so one step's p never shifts the random stream of the next ones
+        const on = rng.next() < step.p;
+        const stepRng = rng.fork(0);
+        if (on) current = await step.spec.apply(current, step.options, stepRng, context);
+      }
+      return current;
+    },
+    async makeFake(image, rng, context) {
+      if (fakeSources.length === 0) throw new Error('this augmentation pipeline has no fake source (e.g. sbi)');
+      const source = fakeSources.length === 1 ? fakeSources[0] : fakeSources[rng.int(fakeSources.length)];
+      return source.spec.apply(image, source.options, rng.fork(1), context);
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { Type } from '@sinclair/typebox';
+import { flipVertical } from '../../image/pixel-ops';
+import { defineAugmentation } from '../augmentation-spec';
+
+export const vflip = defineAugmentation({
+  name: 'vflip',
+  description: 'mirror top-bottom',
+  role: 'transform',
+  options: Type.Object({}, { additionalProperties: false }),
+  apply: (image) => flipVertical(image),
+});

@@ -1,0 +1,86 @@
+import sharp, { type Sharp } from 'sharp';
+import { sharpKernel, type Interpolation } from './input-config';
+import type { RgbImage } from './rgb-image';
+
+export interface DecodeOptions {
+  /** Output size in pixels (square when a number). Omit to keep the image's own size. */
+  readonly size?: number | { readonly width: number; readonly height: number };
+  readonly interpolation?: Interpolation;
+  /** `fill` squashes the whole picture to the size (face crops keep the whole face); `cover` crops the centre. */
+  readonly fit?: 'fill' | 'cover';
+}
+
+/**
+ * Decodes JPEG, PNG or WebP (a path or the bytes) to RGB with sharp: EXIF orientation applied, grayscale expanded
+ * to RGB, alpha flattened onto black, optionally resized in the same libvips pipeline (JPEG shrink-on-load makes
+ * that much cheaper than resizing afterwards). Truncated or corrupt files throw instead of giving grey pixels.
+ */
+export async function decodeImage(input: string | Buffer, options: DecodeOptions = {}): Promise<RgbImage> {
+  let pipeline = sharp(input, { failOn: 'truncated' }).autoOrient().flatten({ background: { r: 0, g: 0, b: 0 } });
+  if (options.size !== undefined) {
+    const { width, height } = typeof options.size === 'number' ? { width: options.size, height: options.size } : options.size;
+    pipeline = pipeline.resize(width, height, { fit: options.fit ?? 'fill', kernel: sharpKernel(options.interpolation ?? 'bilinear') });
+  }
+  const { data, info } = await pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
+}
+
+function toRgb(data: Buffer, channels: number, pixels: number): Uint8Array {
+  // sharp hands over a fresh buffer per call: view it rather than copy it
+  if (channels === 3) return new Uint8Array(data.buffer, data.byteOffset, pixels * 3);
+  const rgb = new Uint8Array(pixels * 3);
+  // sharp keeps one band for grayscale sources even when asked for sRGB on some inputs; expand (or drop alpha) here.
+  for (let i = 0; i < pixels; i++) {
+    if (channels < 3) {
+      const v = data[i * channels];
+      rgb[i * 3] = v;
+      rgb[i * 3 + 1] = v;
+      rgb[i * 3 + 2] = v;
+    } else {
+      rgb[i * 3] = data[i * channels];
+      rgb[i * 3 + 1] = data[i * channels + 1];
+      rgb[i * 3 + 2] = data[i * channels + 2];
+    }
+  }
+  return rgb;
+}
+
+/** A sharp pipeline reading an RgbImage. */
+export function sharpFromImage(image: RgbImage): Sharp {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+}
+
+/** Runs a sharp pipeline to an RgbImage (3 channels, raw). */
+export async function sharpToImage(pipeline: Sharp): Promise<RgbImage> {
+  const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
+}
+
+/** Resizes (squashes) an image to width × height with sharp. */
+export async function resizeImage(image: RgbImage, width: number, height: number, interpolation: Interpolation = 'bilinear'): Promise<RgbImage> {
+  if (image.width === width && image.height === height) return image;
+  return sharpToImage(sharpFromImage(image).resize(width, height, { fit: 'fill', kernel: sharpKernel(interpolation) }));
+}
+
+/** Crops a rectangle and resizes it to width × height in one sharp pipeline. */
+export async function cropResize(
+  image: RgbImage,
+  crop: { left: number; top: number; width: number; height: number },
+  width: number,
+  height: number,
+  interpolation: Interpolation = 'bilinear',
+): Promise<RgbImage> {
+  return sharpToImage(
+    sharpFromImage(image)
+      .extract(crop)
+      .resize(width, height, { fit: 'fill', kernel: sharpKernel(interpolation) }),
+  );
+}
+
+/** Encodes an image (PNG for lossless, JPEG at a quality otherwise). */
+export async function encodeImage(image: RgbImage, format: 'png' | 'jpeg' | 'webp', quality = 90): Promise<Buffer> {
+  const p = sharpFromImage(image);
+  if (format === 'png') return p.png().toBuffer();
+  if (format === 'webp') return p.webp({ quality }).toBuffer();
+  return p.jpeg({ quality }).toBuffer();
+}

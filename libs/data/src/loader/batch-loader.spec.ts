@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildAugmentPipeline } from '../augment/augment-pipeline';
+import type { DatasetItem } from '../dataset/dataset-item';
+import { tempDir, texturedImage, writeImage } from '../testing/test-images';
+import { createBatchLoader, type BatchLoaderOptions } from './batch-loader';
+import type { Batch } from './stream-batches';
+
+const input = { size: 16, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25], interpolation: 'bilinear' } as const;
+
+async function makeItems(n: number): Promise<DatasetItem[]> {
+  const dir = tempDir('dfl-loader-');
+  const items: DatasetItem[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `img${i}.png`;
+    items.push({ path: await writeImage(path.join(dir, name), texturedImage(24, 20, i)), name, label: (i % 3 === 0 ? 1 : 0) as 0 | 1 });
+  }
+  return items;
+}
+
+async function collect(options: BatchLoaderOptions, epoch = 0): Promise<Batch[]> {
+  const out: Batch[] = [];
+  for await (const b of createBatchLoader(options).epoch(epoch)) out.push(b);
+  return out;
+}
+
+const names = (batches: Batch[]) => batches.flatMap((b) => b.names);
+
+describe('createBatchLoader', () => {
+  let items: DatasetItem[];
+  beforeAll(async () => {
+    items = await makeItems(10);
+  });
+
+  it('yields NHWC float batches with the last one partial, in item order without shuffling', async () => {
+    const batches = await collect({ items, input, batchSize: 4, seed: 1 });
+    expect(batches.map((b) => b.size)).toEqual([4, 4, 2]);
+    expect(batches[0].shape).toEqual([4, 16, 16, 3]);
+    expect(batches[0].images.length).toBe(4 * 16 * 16 * 3);
+    expect(names(batches)).toEqual(items.map((i) => i.name));
+    expect([...batches[0].labels]).toEqual([1, 0, 0, 1]);
+    // normalised with the given mean/std: (v/255 - 0.5) / 0.25 lies in [-2, 2]
+    expect(Math.min(...batches[0].images)).toBeGreaterThanOrEqual(-2);
+    expect(Math.max(...batches[0].images)).toBeLessThanOrEqual(2);
+    const dropped = await collect({ items, input, batchSize: 4, seed: 1, dropLast: true });
+    expect(dropped.map((b) => b.size)).toEqual([4, 4]);
+  });
+
+  it('shuffles per epoch, repeatably under the seed, whatever the concurrency', async () => {
+    const augment = buildAugmentPipeline([{ name: 'hflip', p: 0.5 }, { name: 'gaussian_noise', p: 0.5 }]);
+    const a = await collect({ items, input, augment, batchSize: 3, seed: 7, concurrency: 1 }, 0);
+    const b = await collect({ items, input, augment, batchSize: 3, seed: 7, concurrency: 4, prefetchBatches: 3 }, 0);
+    const c = await collect({ items, input, augment, batchSize: 3, seed: 7 }, 1);
+    const d = await collect({ items, input, augment, batchSize: 3, seed: 8 }, 0);
+    expect(names(a)).toEqual(names(b));
+    expect(a.map((x) => [...x.images])).toEqual(b.map((x) => [...x.images]));
+    expect(names(a)).not.toEqual(names(c));
+    expect(names(a)).not.toEqual(names(d));
+    expect([...names(a)].sort()).toEqual(items.map((i) => i.name).sort());
+  });
+
+  it('adds SBI pseudo-fakes of the real images, labelled 1', async () => {
+    const augment = buildAugmentPipeline([{ name: 'sbi', p: 1 }]);
+    const real = items.filter((i) => i.label === 0);
+    const batches = await collect({ items: real, input, augment, batchSize: 4, seed: 2 });
+    const all = batches.flatMap((b) => b.names.map((n, i) => ({ n, label: b.labels[i], synthetic: b.synthetic[i] })));
+    expect(all.length).toBe(real.length * 2);
+    expect(all.filter((s) => s.synthetic === 1).every((s) => s.label === 1)).toBe(true);
+    expect(all.filter((s) => s.synthetic === 0).every((s) => s.label === 0)).toBe(true);
+    expect(new Set(all.filter((s) => s.synthetic === 1).map((s) => s.n))).toEqual(new Set(real.map((r) => r.name)));
+    expect(createBatchLoader({ items: real, input, augment: buildAugmentPipeline([{ name: 'sbi', p: 0.5 }]), batchSize: 4, seed: 2 }).plannedSamples(0)).toBeLessThan(real.length * 2);
+  });
+
+  describe('bad images', () => {
+    let bad: DatasetItem[];
+    beforeAll(() => {
+      const dir = tempDir('dfl-bad-');
+      const corrupt = path.join(dir, 'corrupt.jpg');
+      writeFileSync(corrupt, 'not a jpeg');
+      bad = [...items.slice(0, 3), { path: corrupt, name: 'corrupt.jpg', label: 0 }, ...items.slice(3, 5), { path: path.join(dir, 'gone.png'), name: 'gone.png', label: 1 }];
+    });
+
+    it('policy error: stops naming the file', async () => {
+      await expect(collect({ items: bad, input, batchSize: 2, seed: 1 })).rejects.toThrow(/cannot load image .*corrupt\.jpg: not a readable/);
+    });
+
+    it('policy skip: leaves them out, keeps batches full, lists them once', async () => {
+      const loader = createBatchLoader({ items: bad, input, batchSize: 2, seed: 1, onBadImage: 'skip' });
+      for (const epoch of [0, 1]) {
+        const batches: Batch[] = [];
+        for await (const b of loader.epoch(epoch)) batches.push(b);
+        expect(batches.map((b) => b.size)).toEqual([2, 2, 1]);
+      }
+      expect(loader.skipped().map((s) => [s.name, s.reason])).toEqual([
+        ['corrupt.jpg', expect.stringMatching(/not a readable/)],
+        ['gone.png', 'file not found'],
+      ]);
+    });
+  });
+});

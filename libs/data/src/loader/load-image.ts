@@ -1,0 +1,40 @@
+import { promises as fs } from 'node:fs';
+import { decodeImage } from '../image/decode';
+import type { Interpolation } from '../image/input-config';
+import type { RgbImage } from '../image/rgb-image';
+
+/** Why an image could not be used, phrased for a person reading the run report. */
+export class ImageLoadError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`cannot load image ${path}: ${reason}`);
+    this.name = 'ImageLoadError';
+  }
+}
+
+/**
+ * Reads and decodes one image file, resized to `size` (square), wrapping any failure in an {@link ImageLoadError}.
+ * sharp reads the file itself on its worker thread (cheaper than reading it into a Buffer on the main thread);
+ * only when decoding fails is the file looked at again, to tell "missing" and "empty" from "not an image".
+ */
+export async function loadImage(path: string, size: number, interpolation: Interpolation, fit: 'fill' | 'cover' = 'fill'): Promise<RgbImage> {
+  try {
+    return await decodeImage(path, { size, interpolation, fit });
+  } catch (err) {
+    throw new ImageLoadError(path, await explainFailure(path, err as Error));
+  }
+}
+
+async function explainFailure(path: string, err: Error): Promise<string> {
+  try {
+    const stat = await fs.stat(path);
+    if (!stat.isFile()) return 'not a file';
+    if (stat.size === 0) return 'empty file';
+  } catch (statErr) {
+    const code = (statErr as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'file not found' : (statErr as Error).message;
+  }
+  return `not a readable JPEG/PNG/WebP image (${err.message.split('\n')[0]})`;
+}

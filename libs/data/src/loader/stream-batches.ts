@@ -1,0 +1,101 @@
+import { UserError } from '@dfl/core';
+import type { DatasetItem } from '../dataset/dataset-item';
+import type { ImageInputConfig } from '../image/input-config';
+import { writeNormalized } from '../image/normalize';
+import type { RgbImage } from '../image/rgb-image';
+import { ImageLoadError } from './load-image';
+import { orderedMap } from './ordered-map';
+
+/** What to do with an image that is missing, truncated or not an image. */
+export type BadImagePolicy = 'error' | 'skip';
+
+export interface SkippedImage {
+  readonly path: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** One batch, ready for `tf.tensor4d(images, shape)`; labels as the training loop's `ImageBatch` wants them. */
+export interface Batch {
+  /** NHWC float32, normalised with the input config's mean and std. */
+  readonly images: Float32Array;
+  readonly shape: readonly [number, number, number, 3];
+  /** 1 = fake, 0 = real, -1 = unlabelled (a test set). */
+  readonly labels: Int32Array;
+  readonly names: readonly string[];
+  /** 1 where the sample is a pseudo-fake made by the fake source (SBI) from the real image of that name. */
+  readonly synthetic: Uint8Array;
+  readonly size: number;
+}
+
+export interface StreamSample {
+  readonly item: DatasetItem;
+  /** 0 for the image itself, k >= 1 for its k-th pseudo-fake (label 1). */
+  readonly fake: number;
+  readonly seed: number;
+}
+
+export interface StreamOptions {
+  readonly input: ImageInputConfig;
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  readonly window: number;
+  readonly concurrency: number;
+  readonly policy: BadImagePolicy;
+  /** Filled with the images skipped under the `skip` policy (keyed by path). */
+  readonly skipped: Map<string, SkippedImage>;
+}
+
+/**
+ * The loader core shared by training and TTA: prepares samples ahead of the consumer (bounded window), applies
+ * the bad-image policy, and groups the prepared views into batches (one Batch per view, same samples in each).
+ * A skipped image does not leave a hole: the batch is filled from the next samples.
+ */
+export async function* streamBatches(
+  samples: Iterable<StreamSample>,
+  prepare: (sample: StreamSample) => Promise<readonly RgbImage[]>,
+  o: StreamOptions,
+): AsyncGenerator<Batch[]> {
+  const { input } = o;
+  const pixels = input.size * input.size * 3;
+  let group: Array<{ sample: StreamSample; views: readonly RgbImage[] }> = [];
+  const emit = (): Batch[] => {
+    const n = group.length;
+    const labels = new Int32Array(n);
+    const synthetic = new Uint8Array(n);
+    group.forEach(({ sample }, i) => {
+      labels[i] = sample.fake > 0 ? 1 : (sample.item.label ?? -1);
+      synthetic[i] = sample.fake > 0 ? 1 : 0;
+    });
+    const names = group.map((g) => g.sample.item.name);
+    const viewCount = group[0].views.length;
+    const batches: Batch[] = [];
+    for (let v = 0; v < viewCount; v++) {
+      const images = new Float32Array(n * pixels);
+      group.forEach(({ views }, i) => {
+        const image = views[v];
+        if (image.width !== input.size || image.height !== input.size) {
+          throw new Error(`internal: view ${v} of ${names[i]} is ${image.width}x${image.height}, expected ${input.size}x${input.size}`);
+        }
+        writeNormalized(image, input.mean, input.std, images, i * pixels);
+      });
+      batches.push({ images, shape: [n, input.size, input.size, 3], labels, names, synthetic, size: n });
+    }
+    group = [];
+    return batches;
+  };
+  for await (const result of orderedMap(samples, prepare, o.window, o.concurrency)) {
+    if (!result.ok) {
+      const { item } = result.input;
+      if (!(result.error instanceof ImageLoadError)) {
+        throw new Error(`processing image ${item.path} failed: ${(result.error as Error)?.message ?? String(result.error)}`, { cause: result.error });
+      }
+      if (o.policy === 'error') throw new UserError(`${result.error.message} (data.bad_images: skip leaves such images out and lists them in the run report)`);
+      if (!o.skipped.has(item.path)) o.skipped.set(item.path, { path: item.path, name: item.name, reason: result.error.reason });
+      continue;
+    }
+    group.push({ sample: result.input, views: result.value });
+    if (group.length === o.batchSize) yield emit();
+  }
+  if (group.length > 0 && !o.dropLast) yield emit();
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1795702924101 } from './1795702924101-initial-schema';
+
+/** Every migration, oldest first. A new migration is one new timestamped file and one line here. */
+export const MIGRATIONS = [InitialSchema1795702924101];

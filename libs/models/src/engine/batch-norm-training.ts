@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { channelSum } from './batch-norm-gradient';
+
+export interface BatchNormTrainingResult {
+  /** (x - mean) / sqrt(variance + eps) * gamma + beta, with the batch statistics. */
+  readonly y: tf.Tensor;
+  /** Batch mean per channel (no gradient flows through it: use it for the running statistics). */
+  readonly mean: tf.Tensor1D;
+  /** Biased batch variance per channel (PyTorch normalises with it; the running estimate uses n/(n-1)). */
+  readonly variance: tf.Tensor1D;
+}
+
+/**
+ * Training-mode BatchNorm over the channels (last axis) as one differentiable op with the textbook gradient
+ * dx = gamma·rstd·(dy - mean(dy) - x̂·mean(dy·x̂)). Same result as tf.moments + tf.batchNorm, but the backward
+ * pass is two channel sums and a few full-size passes, instead of differentiating moments (ones-filled means,
+ * squared differences) and tfjs's tiled FusedBatchNorm gradient; about a third of a resnet18 step on wasm.
+ */
+export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainingResult {
+  const c = x.shape[x.rank - 1];
+  const n = x.size / c;
+  // Computed outside the custom op: they are not its inputs, so the tape prunes them from the backward pass,
+  // and the op's gradient accounts for their dependence on x.
+  const mean = tf.div(channelSum(x), n) as tf.Tensor1D;
+  const variance = tf.div(channelSum(tf.squaredDifference(x, mean)), n) as tf.Tensor1D;
+  const op = tf.customGrad(((xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xs, g, mean, variance]);
+    const value = tf.batchNorm(xs, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, eps);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [sx, sg, sMean, sVar] = saved;
+      const rstd = tf.rsqrt(tf.add(sVar, eps));
+      const sumDy = channelSum(dy);
+      const sumDyXc = tf.sub(channelSum(tf.mul(dy, sx)), tf.mul(sMean, sumDy));
+      const a = tf.mul(sg, rstd);
+      const bCoef = tf.div(tf.neg(tf.mul(tf.mul(a, tf.square(rstd)), sumDyXc)), n);
+      const cCoef = tf.sub(tf.neg(tf.div(tf.mul(a, sumDy), n)), tf.mul(bCoef, sMean));
+      const dx = tf.add(tf.mul(dy, a), tf.add(tf.mul(sx, bCoef), cCoef));
+      return [dx, tf.mul(sumDyXc, rstd), sumDy];
+    };
+    return { value, gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return { y: op(x, gamma, beta), mean, variance };
+}

@@ -1,0 +1,14 @@
+export { backbones, type BackboneSpec, type InputConfig } from './backbones/backbone-registry';
+export { type BackboneOptions, type Counterpart } from './backbones/backbone-registry';
+export { createModel, createModelFromConfig, resolveBackboneOptions, type CreateModelOptions } from './backbones/create-model';
+export { BackboneModel, type ModelConfig } from './backbones/backbone-model';
+export * from './engine';
+export { loadPretrained, describeLoad } from './weights/load-pretrained';
+export { loadStateDict, stateDictOf, type LoadReport, type RawTensor, type WeightLayout } from './weights/state-dict';
+export { parseSafetensors, readSafetensorsFile, serializeSafetensors, toFloat32, type SafetensorsFile } from './weights/safetensors';
+export { readTfjsFolder, saveTfjsFolder } from './weights/tfjs-folder';
+export { countBackboneParams, backboneStateDictShapes } from './backbones/create-model';
+export { saveCheckpoint, loadCheckpoint, readCheckpointConfig, type SaveCheckpointOptions, type LoadedCheckpoint } from './checkpoint/checkpoint';
+export { describeBackbones, formatBackbonesTable, type BackboneDescription } from './backbones/describe-backbones';
+export { optimizerStateByKey, optimizerStateByVariable } from './checkpoint/checkpoint';
+export { type FoldedInference } from './backbones/backbone-model';

@@ -1,0 +1,60 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Where `npm ci` (scripts/build-addon.js) puts the compiled oneDNN addon. */
+export const ADDON_PATH = path.join(__dirname, '..', 'build', 'Release', 'dfl_native.node');
+
+type Floats = Float32Array;
+type Ints = Int32Array | number[];
+
+/** The functions the compiled addon exports (native/*.cc). Outputs are written in place into the last array. */
+export interface NativeAddon {
+  setThreads(threads: number): number;
+  getThreads(): number;
+  version(): { onednn: string; cpuRuntime: string; isa: string };
+  stats(): Record<string, { ms: number; calls: number }>;
+  resetStats(): void;
+  primitives(): Record<string, string>;
+  convForward(params: Ints, activation: number, alpha: number, x: Floats, w: Floats, bias: Floats | null, y: Floats): void;
+  convBackwardData(params: Ints, dy: Floats, w: Floats, dx: Floats): void;
+  convBackwardWeights(params: Ints, x: Floats, dy: Floats, dw: Floats): void;
+  matmul(params: Ints, activation: number, alpha: number, a: Floats, b: Floats, bias: Floats | null, c: Floats): void;
+  poolForward(params: Ints, algorithm: number, x: Floats, y: Floats): void;
+  maxPoolBackward(params: Ints, x: Floats, dy: Floats, dx: Floats): void;
+  avgPoolBackward(params: Ints, dy: Floats, dx: Floats): void;
+  /** Arithmetic ops write a Float32Array, comparisons a Uint8Array (tfjs bools). */
+  binary(op: number, a: Floats, aShape: number[], b: Floats, bShape: number[], out: Floats | Uint8Array, outShape: number[]): void;
+  unary(op: number, alpha: number, beta: number, x: Floats, out: Floats): void;
+  reduce(op: number, x: Floats, dims: [number, number, number], out: Floats): void;
+  tile(x: Floats, xShape: number[], reps: number[], out: Floats): void;
+  batchNorm(x: Floats, channels: number, mean: Floats, variance: Floats, offset: Floats | null, scale: Floats | null,
+    epsilon: number, out: Floats): void;
+  addN(inputs: Floats[], out: Floats): void;
+  toFloat(values: Uint8Array | Int32Array, out: Floats): void;
+  batchNormStats(x: Floats, channels: number, mean: Floats, variance: Floats): void;
+  batchNormGrad(dy: Floats, x: Floats, channels: number, gamma: Floats, mean: Floats, variance: Floats, epsilon: number,
+    dx: Floats, dgamma: Floats, dbeta: Floats): void;
+}
+
+export type AddonLoad = { ok: true; addon: NativeAddon } | { ok: false; reason: string };
+
+let cached: AddonLoad | undefined;
+
+/** Loads the addon once; a missing or unloadable build is a reason, never an exception. */
+export function loadAddon(): AddonLoad {
+  if (cached) return cached;
+  if (!fs.existsSync(ADDON_PATH)) {
+    cached = {
+      ok: false,
+      reason: `the oneDNN addon is not built (${ADDON_PATH} missing): install libdnnl-dev, then run npm ci`,
+    };
+  } else {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      cached = { ok: true, addon: require(ADDON_PATH) as NativeAddon };
+    } catch (error) {
+      cached = { ok: false, reason: `the oneDNN addon failed to load: ${(error as Error).message}` };
+    }
+  }
+  return cached;
+}

@@ -1,0 +1,12 @@
+export {
+  NATIVE_BACKEND,
+  registerNativeBackend,
+  nativeEngineStatus,
+  nativeEngineInfo,
+  nativeKernelStats,
+  resetNativeKernelStats,
+  nativePrimitives,
+} from './backend';
+export type { RegisterNativeOptions, RegisterNativeResult, NativeEngineStatus } from './backend';
+export { nativeBatchNormTraining, BATCH_NORM_STATS, BATCH_NORM_GRAD } from './kernels/batch-norm-training';
+export type { NativeBatchNormTrainingResult } from './kernels/batch-norm-training';

@@ -1,0 +1,11 @@
+export { schedules, type ScheduleSpec, type ScheduleContext, type LrSchedule } from './schedules/schedule-registry';
+export { optimizers, type OptimizerSpec, type OptimizerOptionProblem } from './optimizers/optimizer-registry';
+export type { ParameterOptimizer } from './optimizer-steps/parameter-optimizer';
+export { AdamStep, type AdamSettings } from './optimizer-steps/adam-step';
+export { SgdStep, type SgdSettings } from './optimizer-steps/sgd-step';
+export { softmaxCrossEntropy, fakeProbability } from './loop/cross-entropy';
+export { clipByGlobalNorm } from './loop/grad-clip';
+export { BestTracker, type MetricMode } from './loop/early-stopping';
+export type { TrainableModel, ImageBatch } from './loop/trainable-model';
+export { trainEpoch, type TrainEpochOptions, type EpochTrainResult, type StepInfo } from './loop/train-epoch';
+export { predictViews, type ScoredBatch } from './loop/predict-scores';
