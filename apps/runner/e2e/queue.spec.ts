@@ -142,7 +142,12 @@ describe('dfl submit + dfl worker', () => {
     // never twice at once: the retry started after the killed attempt was ended
     expect(retry.startedAt!.getTime()).toBeGreaterThanOrEqual(killed.finishedAt!.getTime());
     expect(all).toHaveLength(7);
-    const states = await jobStates(queued.map((q) => q.id));
+    // pg-boss completes a job just after its handler returns, so the last run can be finished a moment before its
+    // job is: wait for the queue's own bookkeeping rather than read it at the same instant.
+    const states = await waitFor('every job completed', async () => {
+      const now = await jobStates(queued.map((q) => q.id));
+      return Object.values(now).every((s) => s !== 'active' && s !== 'created' && s !== 'retry') ? now : null;
+    }, 30_000);
     expect(Object.values(states)).toEqual(Array(6).fill('completed'));
 
     w2.child.kill('SIGTERM');
