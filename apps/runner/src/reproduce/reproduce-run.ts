@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { UserError } from '@dfl/core';
 import { diffManifests, readPredictionCsv, type DatasetManifest } from '@dfl/data';
 import type { Run } from '@dfl/db';
-import { resolveExperimentText, type ExperimentResolution } from '@dfl/experiment';
+import type { ExperimentResolution } from '@dfl/experiment';
 import { selectEngine, type EngineChoice } from '@dfl/models';
-import { catalog } from '../plugins';
 import { collectProvenance } from '../run/provenance';
 import { RunDir } from '../run/run-dir';
+import { storedResolution } from '../run/stored-resolution';
 import { openData, runExperiment, type RunOutcome } from '../run/run-experiment';
 import { withRepository } from '../runs/open-repository';
 import { findRun } from '../runs/show-run';
@@ -47,7 +47,7 @@ export async function reproduceRun(idOrPrefix: string, options: ReproduceOptions
   const original = await withRepository((repo) => findRun(repo, idOrPrefix));
   if (original.status !== 'finished') throw new UserError(`run ${original.id} is ${original.status}; only a finished run has metrics to reproduce`);
 
-  const resolution = replayResolution(original, options.engine);
+  const resolution = storedResolution(original, options.engine ? [`engine=${options.engine}`] : []);
   if (!options.engine && resolution.hash !== original.configHash) {
     warn(`the stored config now resolves to hash ${resolution.hash.slice(0, 12)}, the run recorded ${original.configHash.slice(0, 12)} (defaults changed since?)`);
   }
@@ -65,12 +65,6 @@ export async function reproduceRun(idOrPrefix: string, options: ReproduceOptions
   const maxScoreDiff = await maxPredictionDiff(original.runDir, outcome.runDir);
   const verdict = judge({ auc: original.auc, tpr: original.tprAt1e3 }, { auc: final?.auc ?? null, tpr: final?.tprAtFpr.tpr ?? null }, tolerance, basis, maxScoreDiff);
   return { original, outcome, verdict, warnings };
-}
-
-/** The stored canonical config, resolved again (same catalog, same validation) as if it were a file in the cwd. */
-function replayResolution(run: Run, engine: EngineChoice | undefined): ExperimentResolution {
-  const file = path.resolve(`reproduce-${run.id.slice(0, 8)}.json`);
-  return resolveExperimentText(JSON.stringify(run.resolvedConfig), file, { catalog, overrides: engine ? [`engine=${engine}`] : [] });
 }
 
 async function checkData(original: Run, resolution: ExperimentResolution, options: ReproduceOptions, warn: (m: string) => void): Promise<void> {

@@ -23,6 +23,7 @@ import { InterruptSignal, RunInterrupted } from './interrupt-signal';
 import { collectProvenance } from './provenance';
 import { buildRobustnessViews } from './robustness-views';
 import { RunDir } from './run-dir';
+import { epochMetric, restoreTrainingState, type ResumePoint } from './resume-point';
 import { RunReporter } from './run-reporter';
 import { scoreSplit, type SplitScores } from './score-split';
 import { writePredictionsCsv } from './predictions-csv';
@@ -49,6 +50,8 @@ export interface RunRequest {
   readonly takeQueued?: boolean;
   /** The dataset hash recorded when the run was queued: refuse to train on data that has changed since. */
   readonly expectedDatasetHash?: string | null;
+  /** Go on with an interrupted or failed run from its last checkpoint (see findResumePoint); the rest is ignored. */
+  readonly resume?: ResumePoint;
 }
 
 export interface RunOutcome {
@@ -70,7 +73,8 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 /** Resolves (or takes) the config, opens the data, records the run, trains, evaluates, and records the outcome. */
 export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   const started = now();
-  const resolution = request.resolution ?? resolveFile(request);
+  const resume = request.resume ?? null;
+  const resolution = resume?.resolution ?? request.resolution ?? resolveFile(request);
   const cfg = resolution.config;
   const reporter = new RunReporter({ quiet: request.quiet ?? false, jsonl: request.jsonl ?? null });
 
@@ -78,16 +82,17 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   const engine = await selectEngine(cfg.engine);
   const input: ImageInputConfig = { size: cfg.data.image_size, mean: cfg.data.mean as [number, number, number], std: cfg.data.std as [number, number, number], interpolation: cfg.data.interpolation };
   const { train, val, manifests, datasetHash } = await openData(cfg, request.quiet ?? false);
-  if (request.expectedDatasetHash && request.expectedDatasetHash !== datasetHash) {
-    throw new UserError(`${cfg.data.root}: the dataset has changed since the run was queued (manifest hash ${datasetHash.slice(0, 12)}, queued with ${request.expectedDatasetHash.slice(0, 12)}); refusing to train on different data`);
+  const expectedHash = resume ? resume.run.datasetHash : request.expectedDatasetHash;
+  if (expectedHash && expectedHash !== datasetHash) {
+    const when = resume ? `run ${resume.run.id} started` : 'the run was queued';
+    throw new UserError(`${cfg.data.root}: the dataset has changed since ${when} (manifest hash ${datasetHash.slice(0, 12)}, recorded ${expectedHash.slice(0, 12)}); refusing to train on different data`);
   }
 
   const db = await connectDatabase({ url: request.databaseUrl });
   const repo = new RunRepository(db);
   await repo.reapDeadRuns();
-  const runId = request.runId ?? randomUUID();
-  const runsRoot = request.runsRoot ?? path.resolve('runs');
-  const dir = RunDir.under(runsRoot, runId);
+  const runId = resume?.run.id ?? request.runId ?? randomUUID();
+  const dir = resume?.dir ?? RunDir.under(request.runsRoot ?? path.resolve('runs'), runId);
   const provenance = collectProvenance();
   const record = {
     name: cfg.name,
@@ -112,28 +117,34 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
     sweepId: request.sweepId ?? null,
     notes: cfg.notes || null,
   };
-  if (request.takeQueued && request.runId) await repo.startQueuedRun(runId, record);
+  if (resume) {
+    const { gitCommit, gitDirty, engine: e, backend, packageVersions, host, pid, worker } = record;
+    await repo.resumeRun(runId, resume.lastEpoch, { gitCommit, gitDirty, engine: e, backend, packageVersions, host, pid, worker });
+  } else if (request.takeQueued && request.runId) await repo.startQueuedRun(runId, record);
   else await repo.createRun({ id: runId, ...record });
 
-  reporter.logTo(dir.log);
+  reporter.logTo(dir.log, { append: resume !== null });
   const signal = new InterruptSignal().install();
   let model: BackboneModel | null = null;
   let optimizer: ParameterOptimizer | null = null;
   let epochsDone = 0;
   let bestEpoch: number | null = null;
   try {
-    await dir.writeJson(dir.resolvedConfig, JSON.parse(resolution.canonicalJson));
-    await dir.writeJson(dir.manifest, { datasetHash, ...manifests });
-    reporter.emit({ type: 'start', runId, name: cfg.name, engine: engine.engine, backend: engine.backend, epochs: cfg.train.epochs, trainImages: train.items.length, valImages: val.items.length });
+    if (!resume) {
+      await dir.writeJson(dir.resolvedConfig, JSON.parse(resolution.canonicalJson));
+      await dir.writeJson(dir.manifest, { datasetHash, ...manifests });
+    }
+    reporter.emit({ type: 'start', runId, name: cfg.name, engine: engine.engine, backend: engine.backend, epochs: cfg.train.epochs, trainImages: train.items.length, valImages: val.items.length, ...(resume ? { resumedAfterEpoch: resume.lastEpoch } : {}) });
 
     model = createModelFromConfig({ backbone: cfg.model.backbone, numClasses: cfg.model.num_classes, seed: cfg.train.seed, options: cfg.model.options as Record<string, unknown> });
-    if (cfg.model.pretrained) {
+    if (cfg.model.pretrained && !resume) {
       const report = await loadPretrained(model, cfg.model.pretrained);
       for (const line of describeLoad(report)) reporter.emit({ type: 'warning', message: line });
     }
     const trainable: TrainableModel = { apply: (x, training) => (model as BackboneModel).apply(x, { training }), trainableVariables: model.trainableVariables };
     const optimizerSpec = optimizers.get(cfg.train.optimizer.name);
     optimizer = optimizerSpec.create(pluginOptions(cfg.train.optimizer));
+    if (resume) await restoreTrainingState(resume, model, optimizer);
     const augment = buildAugmentPipeline(cfg.augment as never);
     const trainLoader = createBatchLoader({ items: train.items, input, augment, batchSize: cfg.train.batch_size, seed: cfg.train.seed, onBadImage: cfg.data.bad_images });
     const stepsPerEpoch = Math.ceil(trainLoader.plannedSamples(0) / cfg.train.batch_size / cfg.train.grad_accumulation);
@@ -147,8 +158,25 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
     const scoreVal = (views = tta) =>
       scoreSplit({ model: trainable, items: val.items, input, views, combine: cfg.tta.combine, numClasses: cfg.model.num_classes as 1 | 2, batchSize: cfg.train.batch_size, onBadImage: cfg.data.bad_images });
 
-    for (let epoch = 0; epoch < cfg.train.epochs; epoch++) {
+    let firstEpoch = 0;
+    let stopped = false;
+    if (resume) {
+      // the trackers see the kept epochs again, as if the run had never stopped
+      for (const line of resume.epochs) {
+        if (best.update(line.epoch, epochMetric(line, selectBy))) bestEpoch = line.epoch;
+        if (stopping.patience > 0) {
+          stopper.update(line.epoch, epochMetric(line, stopping.metric as MetricName));
+          stopped = stopper.shouldStop;
+        }
+      }
+      firstEpoch = resume.lastEpoch + 1;
+      epochsDone = firstEpoch;
+      await truncateEpochLines(dir, resume.lastEpoch);
+    }
+
+    for (let epoch = firstEpoch; epoch < cfg.train.epochs && !stopped; epoch++) {
       const t0 = now();
+      model.seedMasksForEpoch(epoch);
       const planned = Math.ceil(trainLoader.plannedSamples(epoch) / cfg.train.batch_size);
       const result = await trainEpoch({
         model: trainable,
@@ -172,12 +200,14 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
         bestEpoch = epoch;
         await saveCheckpoint(dir.bestCheckpoint, model, { epoch, metrics, configHash: resolution.hash });
       }
-      await saveCheckpoint(dir.lastCheckpoint, model, { epoch, metrics, configHash: resolution.hash }, optimizer);
       const seconds = now() - t0;
       const lr = lrAt(epoch, 0);
       const record = { epoch, lr, trainLoss: result.meanLoss, valLoss: metrics.loss, valAuc: metrics.auc, valTpr: metrics.tpr_at_fpr, valEer: metrics.eer, valAp: metrics.ap, imgS: result.images / Math.max(1e-9, result.dataSeconds + result.stepSeconds), dataS: result.dataSeconds, stepS: result.stepSeconds, durationS: seconds };
       await repo.recordEpoch(runId, record);
-      await appendEpochLine(dir, { ...record, best: isBest, skipped: trainLoader.skipped().length });
+      await appendEpochLine(dir, { ...record, valAccuracy: metrics.accuracy, best: isBest, skipped: trainLoader.skipped().length });
+      // The last checkpoint comes after the epoch's records: a resume starts from it and redoes any epoch recorded
+      // after it, so a crash between the two loses nothing.
+      await saveCheckpoint(dir.lastCheckpoint, model, { epoch, metrics, configHash: resolution.hash }, optimizer);
       epochsDone = epoch + 1;
       reporter.emit({ type: 'epoch', epoch, epochs: cfg.train.epochs, lr, trainLoss: result.meanLoss, valLoss: metrics.loss, valAuc: metrics.auc, valTpr: metrics.tpr_at_fpr, valEer: metrics.eer, valAp: metrics.ap, imgPerSec: record.imgS, dataSeconds: result.dataSeconds, stepSeconds: result.stepSeconds, seconds, best: isBest });
       if (stopping.patience > 0) {
@@ -218,7 +248,8 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
       skippedImages: skipped,
     };
     await dir.writeJson(dir.metrics, summary);
-    const seconds = now() - started;
+    // a resumed run's duration counts its earlier attempts too
+    const seconds = now() - started + (resume?.run.durationS ?? 0);
     await repo.finishRun(runId, {
       auc: evaluation.auc,
       aucCi: evaluation.bootstrap?.auc ? [evaluation.bootstrap.auc.low, evaluation.bootstrap.auc.high] : null,
@@ -312,6 +343,13 @@ function evaluateLabelled(scored: SplitScores, maxFpr: number, bootstrap: { n: n
 
 function epochMetrics(e: ScoreEvaluation): Record<MetricName, number> {
   return { auc: e.auc, tpr_at_fpr: e.tprAtFpr.tpr, eer: e.eer.eer, ap: e.averagePrecision, loss: e.logLoss, accuracy: e.accuracy };
+}
+
+/** Drops the epoch lines after `lastEpoch` (a resumed run trains them again). */
+async function truncateEpochLines(dir: RunDir, lastEpoch: number): Promise<void> {
+  const lines = (await fs.readFile(dir.epochsJsonl, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  const kept = lines.filter((l) => (JSON.parse(l) as { epoch: number }).epoch <= lastEpoch);
+  await writeFileAtomic(dir.epochsJsonl, kept.map((l) => `${l}\n`).join(''));
 }
 
 async function appendEpochLine(dir: RunDir, record: Record<string, unknown>): Promise<void> {

@@ -1,10 +1,10 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import * as cliProgress from 'cli-progress';
 import { writeFileAtomicSync } from '@dfl/core';
 
 /** Events a run emits; the same stream feeds the progress bars, the JSON-lines log and the database. */
 export type RunEvent =
-  | { type: 'start'; runId: string; name: string; engine: string; backend: string; epochs: number; trainImages: number; valImages: number }
+  | { type: 'start'; runId: string; name: string; engine: string; backend: string; epochs: number; trainImages: number; valImages: number; resumedAfterEpoch?: number }
   | { type: 'step'; epoch: number; step: number; steps: number; loss: number; lr: number; imgPerSec: number }
   | { type: 'epoch'; epoch: number; epochs: number; lr: number; trainLoss: number; valLoss: number; valAuc: number; valTpr: number; valEer: number; valAp: number; imgPerSec: number; dataSeconds: number; stepSeconds: number; seconds: number; best: boolean }
   | { type: 'early_stop'; epoch: number; metric: string; best: number }
@@ -42,10 +42,12 @@ export class RunReporter {
 
   /**
    * Also keeps the run's own event log in its folder: every event but the per-step ones, rewritten whole on each
-   * (atomically, like every artefact), so it is small and never torn.
+   * (atomically, like every artefact), so it is small and never torn. `append`: a resumed run keeps the log of its
+   * earlier attempts.
    */
-  logTo(file: string): void {
-    this.runLog = { file, lines: [] };
+  logTo(file: string, options: { append?: boolean } = {}): void {
+    const previous = options.append ? readFileSync(file, { encoding: 'utf8', flag: 'a+' }) : '';
+    this.runLog = { file, lines: previous ? [previous.endsWith('\n') ? previous : `${previous}\n`] : [] };
   }
 
   /** Logs an event (JSON lines, run log) without printing it: for what the end-of-run summary shows anyway. */
@@ -67,7 +69,8 @@ export class RunReporter {
     switch (event.type) {
       case 'start':
         this.line(`run ${event.runId} '${event.name}' on ${event.engine}/${event.backend}: ${event.trainImages} train, ${event.valImages} val images, ${event.epochs} epochs`);
-        if (this.bars) this.epochBar = this.bars.create(event.epochs, 0, { label: 'epochs ', info: '' });
+        if (event.resumedAfterEpoch !== undefined) this.line(`resuming from the checkpoint of epoch ${event.resumedAfterEpoch + 1}/${event.epochs}`);
+        if (this.bars) this.epochBar = this.bars.create(event.epochs, (event.resumedAfterEpoch ?? -1) + 1, { label: 'epochs ', info: '' });
         break;
       case 'step':
         if (this.bars) {

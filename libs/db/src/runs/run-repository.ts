@@ -126,6 +126,31 @@ export class RunRepository {
     return (await this.getRun(runId, { epochs: false }))!;
   }
 
+  /**
+   * Takes an interrupted or failed run back to `running` to resume it from its checkpoint of epoch `fromEpoch`
+   * (the last epoch it keeps): later epoch records are deleted (they are trained again), the error is cleared and
+   * the provenance becomes this process's. Atomic: of two processes resuming the same run, one wins and the other
+   * gets a RunStateError.
+   */
+  async resumeRun(runId: string, fromEpoch: number, provenance: Partial<Omit<NewRun, 'id'>> = {}): Promise<Run> {
+    const changes = Object.fromEntries(Object.entries(provenance).filter(([, v]) => v !== undefined)) as Partial<Run>;
+    await this.dataSource.transaction(async (tx) => {
+      const result = await tx.getRepository(Run).update(
+        { id: runId, status: In(['interrupted', 'failed']) },
+        { ...changes, status: 'running', error: null, finishedAt: null, host: provenance.host ?? hostname(), pid: provenance.pid ?? process.pid } as QueryDeepPartialEntity<Run>,
+      );
+      if (!result.affected) {
+        const run = await tx.getRepository(Run).findOne({ where: { id: runId } });
+        if (!run) throw new RunNotFoundError(runId);
+        throw new RunStateError(`run ${runId} is ${run.status}; only an interrupted or failed run can be resumed`);
+      }
+      await tx.query(`DELETE FROM run_epochs WHERE run_id = $1 AND epoch > $2`, [runId, fromEpoch]);
+      await tx.query(`UPDATE runs SET epochs_done = (SELECT count(*) FROM run_epochs WHERE run_id = $1) WHERE id = $1`, [runId]);
+    });
+    this.countCache.clear();
+    return (await this.getRun(runId, { epochs: true }))!;
+  }
+
   /** Records (or replaces) one epoch's validation metrics and bumps the run's epoch count, atomically. */
   async recordEpoch(runId: string, record: EpochRecord): Promise<void> {
     await this.dataSource.transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { SeededRandom } from '@dfl/core';
+import { SeededRandom, deriveSeed } from '@dfl/core';
 import type { BackboneOptions, InputConfig } from './backbone-registry';
 import type { ForwardContext, Module, ModelParam } from './nn/module';
 
@@ -30,7 +30,7 @@ export interface FoldedInference {
  * in inference (`predict`, or `apply` without training) it uses the running statistics.
  */
 export class BackboneModel {
-  private readonly rng: SeededRandom;
+  private rng: SeededRandom;
   private readonly params: ReadonlyMap<string, ModelParam>;
 
   constructor(
@@ -39,6 +39,14 @@ export class BackboneModel {
   ) {
     this.rng = new SeededRandom(config.seed ^ 0x5eed);
     this.params = new Map(net.namedParams());
+  }
+
+  /**
+   * Restarts the dropout / stochastic-depth masks at the stream of `epoch`, so the masks an epoch draws depend on the
+   * seed and the epoch alone: a run resumed from a checkpoint draws the same masks as one that never stopped.
+   */
+  seedMasksForEpoch(epoch: number): void {
+    this.rng = new SeededRandom(deriveSeed(this.config.seed, 'masks', epoch));
   }
 
   get name(): string {
