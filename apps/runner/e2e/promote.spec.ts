@@ -258,4 +258,18 @@ describe('dfl reproduce', () => {
     expect(res.stderr).toContain('--allow-data-change');
     expect((await new RunRepository(db.dataSource).listRuns({ limit: 100 })).total).toBe(runs.total);
   });
+
+  it('with --allow-data-change runs all the same, warns, and records the new data hash', async () => {
+    // (the previous test appended a byte after the end of val_00000.jpg: the file differs, its pixels do not)
+    const original = (await new RunRepository(db.dataSource).getRun(runId))!;
+    const res = await dfl(['reproduce', runId, '--allow-data-change', '--quiet', '--runs-dir', 'runs', '--json']);
+    expect(res.stderr).toContain('warning: the data differs from what run');
+    expect(res.code).toBe(0);
+    const verdict = lastJson(res.stdout);
+    expect(verdict.warnings).toEqual(expect.arrayContaining([expect.stringContaining('val: 1 file size(s) changed: val_00000.jpg')]));
+    expect(verdict).toMatchObject({ outcome: 'bit-equal', maxScoreDiff: 0 });
+    const copy = (await new RunRepository(db.dataSource).getRun(verdict.reproductionRun))!;
+    expect(copy).toMatchObject({ status: 'finished', reproducedFrom: runId });
+    expect(copy.datasetHash).not.toBe(original.datasetHash);
+  });
 });
