@@ -33,6 +33,8 @@ export {
   type ListRunsQuery,
 } from './runs/ranking';
 export { RunRepository, type RankedRun, type RunPage, type RunRepositoryOptions } from './runs/run-repository';
+export { ciPair } from './runs/run-ci';
+export { RunChangeListener, RUN_CHANGES_CHANNEL, parseRunChange, type RunChange, type RunChangeListenerOptions } from './runs/run-changes';
 export {
   RunNotFoundError,
   RunStateError,

@@ -55,6 +55,7 @@ export interface RunRepositoryOptions {
  */
 export class RunRepository {
   private readonly countCache = new Map<string, { total: number; expires: number }>();
+  private countGeneration = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -63,7 +64,7 @@ export class RunRepository {
 
   /** Records a run that starts now (status `running`). */
   async createRun(input: NewRun): Promise<Run> {
-    this.countCache.clear();
+    this.forgetCounts();
     const repo = this.dataSource.getRepository(Run);
     const run = repo.create({
       ...input,
@@ -162,7 +163,7 @@ export class RunRepository {
 
   /** Stores the final metrics and marks the run finished, in one transaction. */
   async finishRun(runId: string, m: FinalMetrics): Promise<Run> {
-    this.countCache.clear();
+    this.forgetCounts();
     await this.dataSource.transaction(async (tx) => {
       const run = await this.requireRun(tx, runId, true);
       if (!ACTIVE.includes(run.status)) {
@@ -245,13 +246,32 @@ export class RunRepository {
     return { total, items };
   }
 
+  /**
+   * Drops the cached list totals (a writer in another process changed runs). A count that was running meanwhile is
+   * not cached either, since it may have read the runs from before the change.
+   */
+  forgetCounts(): void {
+    this.countCache.clear();
+    this.countGeneration++;
+  }
+
+  /**
+   * A number that grows with every change to `runs` by any process, visible at once (not at commit): a list cached
+   * when it had one value is stale once it has another. 0 before the first change.
+   */
+  async changeVersion(): Promise<number> {
+    const [row] = (await this.dataSource.query('SELECT last_value, is_called FROM run_changes_seq')) as Array<{ last_value: string; is_called: boolean }>;
+    return row.is_called ? Number(row.last_value) : 0;
+  }
+
   private async count(query: SqlQuery): Promise<number> {
     const ttl = this.options.countCacheMs ?? 0;
     const key = ttl > 0 ? JSON.stringify([query.text, query.values]) : '';
     const hit = ttl > 0 ? this.countCache.get(key) : undefined;
     if (hit && hit.expires > Date.now()) return hit.total;
+    const generation = this.countGeneration;
     const [{ total }] = (await this.dataSource.query(query.text, query.values)) as Array<{ total: number }>;
-    if (ttl > 0) {
+    if (ttl > 0 && generation === this.countGeneration) {
       if (this.countCache.size >= 1000) this.countCache.clear(); // bounded: filters come from users
       this.countCache.set(key, { total, expires: Date.now() + ttl });
     }
@@ -277,7 +297,7 @@ export class RunRepository {
 
   /** Changes the user-editable fields; returns the updated run. */
   async updateRun(id: string, patch: { tags?: string[]; notes?: string | null; name?: string }): Promise<Run> {
-    this.countCache.clear();
+    this.forgetCounts();
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     if (Object.keys(changes).length > 0) {
       const result = await this.dataSource.getRepository(Run).update(id, changes);
@@ -290,7 +310,7 @@ export class RunRepository {
 
   /** Deletes a run with its epochs and promotion history. false if there was none. */
   async deleteRun(id: string): Promise<boolean> {
-    this.countCache.clear();
+    this.forgetCounts();
     const result = await this.dataSource.getRepository(Run).delete(id);
     return (result.affected ?? 0) > 0;
   }
@@ -301,7 +321,7 @@ export class RunRepository {
    * dataset and track are serialised by an advisory lock (and the partial unique index backs it up).
    */
   async setPromoted(runId: string, options: PromoteOptions = {}): Promise<Run> {
-    this.countCache.clear();
+    this.forgetCounts();
     const track = options.track ?? 'default';
     await this.dataSource.transaction(async (tx) => {
       const run = await this.requireRun(tx, runId, true);
