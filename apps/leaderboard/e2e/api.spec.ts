@@ -102,6 +102,55 @@ describe('leaderboard API (real embedded PostgreSQL)', () => {
     });
   });
 
+  describe('a list is cached until a run changes', () => {
+    it('answers If-None-Match with 304, and a change by another connection at once with the new list', async () => {
+      const first = await http().get('/api/runs?limit=3').expect(200);
+      const etag = first.headers.etag as string;
+      expect(etag).toBeTruthy();
+      await http().get('/api/runs?limit=3').set('If-None-Match', etag).expect(304);
+      // another connection than the service's (like the runner's process): no waiting for the notification
+      await new RunRepository(db.dataSource).updateRun(FIXTURE_RANKED_IDS[0], { name: 'renamed-by-the-runner' });
+      const after = await http().get('/api/runs?limit=3').set('If-None-Match', etag).expect(200);
+      expect(after.headers.etag).not.toBe(etag);
+      expect(after.body.items[0]).toMatchObject({ id: FIXTURE_RANKED_IDS[0], name: 'renamed-by-the-runner' });
+      expect(after.body.total).toBe(FIXTURE_RUNS.length);
+      // the total follows too (it had been cached)
+      await new RunRepository(db.dataSource).deleteRun(FIXTURE_RANKED_IDS[1]);
+      expect((await http().get('/api/runs?limit=3').expect(200)).body.total).toBe(FIXTURE_RUNS.length - 1);
+    });
+  });
+
+  describe('GET /api/events', () => {
+    it('pushes the changes of runs made by any connection as server-sent events, and ends with the service', async () => {
+      const live = await createLeaderboardApp({ url: db.url, port: 0, token: null, logger: false });
+      try {
+        const res = await fetch(`${live.url}/api/events`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toContain('text/event-stream');
+        const reader = res.body!.getReader();
+        let text = '';
+        const until = async (pattern: RegExp): Promise<string> => {
+          while (!pattern.test(text)) {
+            const { value, done } = await reader.read();
+            if (done) throw new Error(`the stream ended before ${pattern}: ${text}`);
+            text += Buffer.from(value).toString('utf8');
+          }
+          return text;
+        };
+        await until(/event: ready/);
+        const run = await new RunRepository(db.dataSource).createRun({ name: 'pushed', resolvedConfig: {}, configHash: 'h' });
+        await until(new RegExp(`event: runs\\n(id: \\d+\\n)?data: .*"id":"${run.id}","op":"insert","status":"running"`));
+        await new RunRepository(db.dataSource).finishRun(run.id, { auc: 0.9, tprAt1e3: 0.3, tprNegatives: 2000 });
+        await until(/"op":"update","status":"finished"/);
+        // closing the service ends the open stream instead of waiting for it
+        await live.close();
+        await expect(until(/never/)).rejects.toThrow('the stream ended');
+      } finally {
+        await live.close().catch(() => undefined);
+      }
+    }, 30_000);
+  });
+
   describe('bad input is a 400 that names the field', () => {
     it.each([
       ['an unknown key', 'colour=red', 'property colour should not exist'],
@@ -142,6 +191,7 @@ describe('leaderboard API (real embedded PostgreSQL)', () => {
     it('returns the run with config, per-epoch curves, ROC points, robustness and artefacts', async () => {
       const res = await http().get(`/api/runs/${byName('resnet18-best')}`).expect(200);
       expect(res.body).toMatchObject({ name: 'resnet18-best', epochsDone: 5, resolvedConfig: { model: { backbone: 'resnet18' } } });
+      // stored from 0 (as the runner records them), numbered from 1 (as the CLI prints them)
       expect(res.body.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
       expect(res.body.epochs[4].valAuc).toBeCloseTo(0.95);
       expect(res.body.rocPoints[0]).toEqual([0, 0]);
@@ -221,7 +271,7 @@ describe('leaderboard API (real embedded PostgreSQL)', () => {
 
   it('serves the OpenAPI document and its UI without a CDN', async () => {
     const doc = (await http().get('/api/docs/openapi.json').expect(200)).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/runs', '/api/runs/{id}', '/api/compare', '/api/runs/{id}/promote']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/runs', '/api/runs/{id}', '/api/compare', '/api/runs/{id}/promote', '/api/events']));
     const ui = await http().get('/api/docs').expect(200);
     expect(ui.text).toContain('swagger-ui');
     expect(ui.text).not.toMatch(/https?:\/\/(?!localhost)[^"']*\.(js|css)/);

@@ -223,15 +223,27 @@ test('compare shows two runs side by side with the config difference highlighted
   expect(pair).toEqual(['resnet18-best', 'effnet-tie-late']);
 });
 
-// Last: it changes the data the other tests read.
-test('the table follows a running run as it finishes', async () => {
+// Last: these change the data the other tests read.
+test('the table follows runs as they start, train and finish, pushed by the service without a reload', async () => {
   await openTable();
   await expectRows(FIXTURE_RANKED_IDS.map(nameOf));
+  // pushed: the page listens to the service's event stream, and polls only when that is unavailable
+  await page.waitForSelector('label.live[data-live="push"]');
+  const repo = new RunRepository(db.dataSource); // another connection than the service's, as the runner would be
+
+  // a run that starts shows up (unranked, last), and its epoch count moves as it trains
+  const started = await repo.createRun({ name: 'live-new-run', resolvedConfig: {}, configHash: 'live', backbone: 'tiny_cnn', epochsPlanned: 3 });
+  await expectRows([...FIXTURE_RANKED_IDS.map(nameOf), 'live-new-run']);
+  const startedRow = page.locator(`tr[data-run-id="${started.id}"]`);
+  expect(await startedRow.locator('.status').innerText()).toBe('running');
+  await repo.recordEpoch(started.id, { epoch: 0, valAuc: 0.7 });
+  await page.waitForFunction((id) => document.querySelector(`tr[data-run-id="${id}"] td:nth-child(10)`)?.textContent === '1', started.id);
+
+  // a running run finishes with the best AUC of all: it moves to the top; its TPR rests on 500 negatives, too few
+  // to resolve FPR=1e-3, which the row must flag
   const running = byName('resnet18-running');
   expect(await page.locator(`tr[data-run-id="${running.id}"] .status`).innerText()).toBe('running');
-  // the run finishes with the best AUC of all: the page must pick it up by itself and put it first; its TPR rests
-  // on 500 negatives, too few to resolve FPR=1e-3, which the row must flag
-  await new RunRepository(db.dataSource).finishRun(running.id, { auc: 0.99, tprAt1e3: 0.6, tprNegatives: 500, durationS: 95 });
+  await repo.finishRun(running.id, { auc: 0.99, tprAt1e3: 0.6, tprNegatives: 500, durationS: 95 });
   await page.waitForFunction(
     (id) => document.querySelector('table.runs tbody tr[data-run-id]')?.getAttribute('data-run-id') === id,
     running.id,
@@ -239,7 +251,20 @@ test('the table follows a running run as it finishes', async () => {
   );
   const row = page.locator(`tr[data-run-id="${running.id}"]`);
   expect(await row.locator('.status').innerText()).toBe('finished');
+  expect(await row.locator('td:first-of-type + td').innerText()).toBe('1');
   expect(await row.locator('.metric-sub.warn').innerText()).toBe('⚠ n⁻=500');
   await expect(page.locator('.metric-sub.warn').count()).resolves.toBe(1);
+  // all of it came by push: the page never fell back to polling
+  expect(await page.getAttribute('label.live', 'data-live')).toBe('push');
   await shot('table-live');
+});
+
+test('without the event stream the table falls back to polling and still follows changes', async () => {
+  await page.route('**/api/events', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+  await openTable();
+  await page.waitForSelector('label.live[data-live="poll"]');
+  expect(await page.innerText('label.live')).toContain('polling');
+  const run = await new RunRepository(db.dataSource).createRun({ name: 'polled-run', resolvedConfig: {}, configHash: 'poll' });
+  await page.waitForSelector(`tr[data-run-id="${run.id}"]`, { timeout: 30_000 });
+  await shot('table-polling');
 });

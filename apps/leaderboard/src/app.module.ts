@@ -6,6 +6,8 @@ import { WriteTokenGuard } from './auth/write-token.guard';
 import { CompareController } from './compare/compare.controller';
 import { CompareService } from './compare/compare.service';
 import { LEADERBOARD_CONFIG, type LeaderboardConfig } from './config';
+import { EventsController } from './live/events.controller';
+import { RunChanges } from './live/run-changes.service';
 import { RunsController } from './runs/runs.controller';
 import { DeadRunReaper } from './reaper/dead-run-reaper';
 import { RunsService } from './runs/runs.service';
@@ -22,10 +24,11 @@ export class AppModule {
           dataSourceFactory: async () => dataSource,
         }),
       ],
-      controllers: [RunsController, CompareController],
+      controllers: [RunsController, CompareController, EventsController],
       providers: [
         { provide: LEADERBOARD_CONFIG, useValue: config },
         { provide: RunRepository, useFactory: (ds: DataSource) => new RunRepository(ds, { countCacheMs: config.countCacheMs }), inject: [getDataSourceToken()] },
+        RunChanges,
         RunsService,
         CompareService,
         WriteTokenGuard,

@@ -28,6 +28,8 @@ export interface LeaderboardOptions {
   webDir?: string;
   /** Reuse list totals this long (ms; default 0). main.ts uses LEADERBOARD_COUNT_CACHE_MS, default 1000. */
   countCacheMs?: number;
+  /** Cache list pages until a run changes (default true; main.ts: LEADERBOARD_LIST_CACHE=0 turns it off). */
+  listCache?: boolean;
   /** Mark runs of this host whose process died as interrupted this often (ms; default 0). main.ts: 15000. */
   reapEveryMs?: number;
   /** Nest's log levels; false for silence (tests). */
@@ -47,7 +49,7 @@ export async function createLeaderboardApp(options: LeaderboardOptions = {}): Pr
   const token = options.token === undefined ? (process.env.LEADERBOARD_TOKEN ?? null) : options.token;
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(dataSource, { writeToken: token && token.trim() !== '' ? token : null, webDir, countCacheMs: options.countCacheMs ?? 0, reapEveryMs: options.reapEveryMs ?? 0 }),
+    AppModule.forRoot(dataSource, { writeToken: token && token.trim() !== '' ? token : null, webDir, countCacheMs: options.countCacheMs ?? 0, listCache: options.listCache ?? true, reapEveryMs: options.reapEveryMs ?? 0 }),
     { logger: options.logger ?? ['error', 'warn', 'log'] },
   );
   app.disable('x-powered-by');

@@ -6,6 +6,8 @@ export interface LeaderboardConfig {
   webDir: string;
   /** How long a list's total may be reused (RunRepositoryOptions.countCacheMs). */
   countCacheMs: number;
+  /** Cache list pages until runs change (RunsService.list); false: query every time (bench/board compares). */
+  listCache: boolean;
   /** Mark runs whose process died as interrupted this often (ms); 0: never. */
   reapEveryMs: number;
 }

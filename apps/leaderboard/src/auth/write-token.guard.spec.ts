@@ -5,7 +5,7 @@ const withHeader = (authorization?: string): ExecutionContext =>
   ({ switchToHttp: () => ({ getRequest: () => ({ headers: authorization === undefined ? {} : { authorization } }) }) }) as unknown as ExecutionContext;
 
 describe('WriteTokenGuard', () => {
-  const guard = new WriteTokenGuard({ writeToken: 's3cret', webDir: '', countCacheMs: 0, reapEveryMs: 0 });
+  const guard = new WriteTokenGuard({ writeToken: 's3cret', webDir: '', countCacheMs: 0, listCache: true, reapEveryMs: 0 });
 
   it('lets the right bearer token through', () => {
     expect(guard.canActivate(withHeader('Bearer s3cret'))).toBe(true);
@@ -17,7 +17,7 @@ describe('WriteTokenGuard', () => {
   });
 
   it('refuses every write with 403 when no token is configured', () => {
-    const readOnly = new WriteTokenGuard({ writeToken: null, webDir: '', countCacheMs: 0, reapEveryMs: 0 });
+    const readOnly = new WriteTokenGuard({ writeToken: null, webDir: '', countCacheMs: 0, listCache: true, reapEveryMs: 0 });
     expect(() => readOnly.canActivate(withHeader('Bearer anything'))).toThrow(ForbiddenException);
   });
 });

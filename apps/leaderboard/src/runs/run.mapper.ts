@@ -1,4 +1,4 @@
-import type { RankedRun, Run, RunEpoch } from '@dfl/db';
+import { ciPair, type RankedRun, type Run, type RunEpoch } from '@dfl/db';
 import type { EpochDto, RunDetailDto } from './dto/run-detail.dto';
 import type { RunRowDto } from './dto/run-row.dto';
 
@@ -11,9 +11,9 @@ export function toRunRow({ run, rank }: RankedRun): RunRowDto {
     status: run.status,
     backbone: run.backbone,
     auc: run.auc,
-    aucCi: pair(run.aucCiLow, run.aucCiHigh),
+    aucCi: ciPair(run.aucCiLow, run.aucCiHigh),
     tpr: run.tprAt1e3,
-    tprCi: pair(run.tprCiLow, run.tprCiHigh),
+    tprCi: ciPair(run.tprCiLow, run.tprCiHigh),
     tprNegatives: run.tprNegatives,
     eer: run.eer,
     ap: run.ap,
@@ -59,9 +59,10 @@ export function toRunDetail(run: Run): RunDetailDto {
   };
 }
 
+/** The runner stores epochs from 0 (its loop index); people, the CLI (`dfl run`, `dfl show`) and the page count from 1. */
 function toEpoch(e: RunEpoch): EpochDto {
   return {
-    epoch: e.epoch,
+    epoch: e.epoch + 1,
     lr: e.lr,
     trainLoss: e.trainLoss,
     valLoss: e.valLoss,
@@ -74,8 +75,4 @@ function toEpoch(e: RunEpoch): EpochDto {
     stepS: e.stepS,
     durationS: e.durationS,
   };
-}
-
-function pair(lo: number | null, hi: number | null): [number, number] | null {
-  return lo === null || hi === null ? null : [lo, hi];
 }

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { WriteTokenGuard } from '../auth/write-token.guard';
 import { ListRunsQueryDto } from './dto/list-runs.query';
 import { PromoteRunDto } from './dto/promote-run.dto';
@@ -15,9 +16,14 @@ export class RunsController {
   constructor(private readonly runs: RunsService) {}
 
   @Get()
-  @ApiOkResponse({ type: RunsPageDto, description: 'Ranked runs: AUC desc, then TPR@1e-3 desc, then earlier finish' })
-  list(@Query() query: ListRunsQueryDto): Promise<RunsPageDto> {
-    return this.runs.list(query);
+  @ApiOkResponse({
+    type: RunsPageDto,
+    description: 'Ranked runs: AUC desc, then TPR@1e-3 desc, then earlier finish. Carries an ETag: If-None-Match gets a 304 while no run changed.',
+  })
+  async list(@Query() query: ListRunsQueryDto, @Res() res: Response): Promise<void> {
+    // The page comes serialised (and cached) from the service; express answers If-None-Match with a 304 from the ETag.
+    const page = await this.runs.list(query);
+    res.set({ ETag: page.etag, 'Cache-Control': 'no-cache' }).type('application/json').send(page.json);
   }
 
   @Get(':id')

@@ -1,19 +1,41 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_PAGE_SIZE, RunNotFoundError, RunRepository, type ListRunsQuery } from '@dfl/db';
+import { LEADERBOARD_CONFIG, type LeaderboardConfig } from '../config';
+import { RunChanges } from '../live/run-changes.service';
 import type { ListRunsQueryDto } from './dto/list-runs.query';
 import type { PromoteRunDto } from './dto/promote-run.dto';
 import type { RunDetailDto } from './dto/run-detail.dto';
 import type { RunsPageDto } from './dto/run-row.dto';
 import type { UpdateRunDto } from './dto/update-run.dto';
+import { RenderedListCache, renderPage, type RenderedPage } from './rendered-list-cache';
 import { toRunDetail, toRunRow } from './run.mapper';
 
 @Injectable()
 export class RunsService {
-  constructor(private readonly runs: RunRepository) {}
+  private readonly lists = new RenderedListCache();
 
-  async list(dto: ListRunsQueryDto): Promise<RunsPageDto> {
-    const page = await this.runs.listRuns(toListQuery(dto));
-    return { total: page.total, items: page.items.map(toRunRow) };
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly changes: RunChanges,
+    @Inject(LEADERBOARD_CONFIG) private readonly config: LeaderboardConfig,
+  ) {}
+
+  /**
+   * A list page (RunsPageDto) as JSON text. Pages are cached until runs change: a change by any process moves the
+   * database's change version at once and is announced by NOTIFY at commit, and either makes the page stale. Without
+   * the LISTEN connection nothing is cached (a change could go unseen).
+   */
+  async list(dto: ListRunsQueryDto): Promise<RenderedPage> {
+    const query = toListQuery(dto);
+    if (!this.config.listCache || !this.changes.connected) return renderPage(await this.page(query));
+    const key = JSON.stringify(query);
+    const generation = this.changes.generation;
+    const version = await this.runs.changeVersion();
+    const hit = this.lists.get(key, version, generation);
+    if (hit) return hit;
+    const rendered = renderPage(await this.page(query));
+    this.lists.set(key, rendered, version, generation);
+    return rendered;
   }
 
   async get(id: string): Promise<RunDetailDto> {
@@ -32,6 +54,11 @@ export class RunsService {
 
   async delete(id: string): Promise<void> {
     if (!(await this.runs.deleteRun(id))) throw new RunNotFoundError(id);
+  }
+
+  private async page(query: ListRunsQuery): Promise<RunsPageDto> {
+    const page = await this.runs.listRuns(query);
+    return { total: page.total, items: page.items.map(toRunRow) };
   }
 }
 

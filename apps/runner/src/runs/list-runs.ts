@@ -1,4 +1,4 @@
-import type { RunStatus } from '@dfl/db';
+import { ciPair, type RunStatus } from '@dfl/db';
 import { withRepository } from './open-repository';
 import { fmt4 } from '../format-metric';
 
@@ -21,7 +21,7 @@ export async function listRunsCommand(opts: { status?: string; backbone?: string
         status: run.status,
         backbone: run.backbone,
         auc: run.auc,
-        aucCi: run.aucCiLow === null ? null : [run.aucCiLow, run.aucCiHigh],
+        aucCi: ciPair(run.aucCiLow, run.aucCiHigh),
         'tpr@fpr=1e-3': run.tprAt1e3,
         tprNegatives: run.tprNegatives,
         eer: run.eer,

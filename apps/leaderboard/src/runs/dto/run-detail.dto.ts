@@ -5,7 +5,7 @@ const nullableNumber = { type: Number, nullable: true } as const;
 const nullableString = { type: String, nullable: true } as const;
 
 export class EpochDto {
-  @ApiProperty() epoch!: number;
+  @ApiProperty({ description: 'From 1, as the CLI counts (stored from 0)' }) epoch!: number;
   @ApiProperty(nullableNumber) lr!: number | null;
   @ApiProperty(nullableNumber) trainLoss!: number | null;
   @ApiProperty(nullableNumber) valLoss!: number | null;

@@ -1,12 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fetchRuns, type RunsQuery } from '../api';
+import { POLL_MS, useRunChanges, type LiveMode } from '../live';
 import { AucValue, PromotedBadge, StatusBadge, Tags, TprValue } from '../components/badges';
 import { dateTime, duration, integer, metric } from '../format';
 import { href, parseHash, replaceRoute, useTitle } from '../router';
 import type { RunRow, RunsPage } from '../types';
 
 const PAGE_SIZE = 50;
-const POLL_MS = 5000;
+const LIVE_TITLES: Record<LiveMode, string> = {
+  off: 'Tick to follow runs as they change',
+  connecting: 'Connecting to the service for live updates…',
+  push: 'Updates as soon as a run changes (pushed by the service)',
+  poll: `Live updates unavailable: refreshing every ${POLL_MS / 1000} s`,
+};
 // RUN_STATUSES of @dfl/db (the page is bundled apart from the service, so it is repeated here)
 const STATUSES = ['queued', 'running', 'finished', 'failed', 'interrupted'];
 
@@ -148,7 +154,8 @@ export function TablePage({ params }: { params: URLSearchParams }) {
     if (wrap.current) wrap.current.scrollTop = 0;
   }, [key]);
 
-  // Load on every change of filters/sort/page, then poll while live so running runs move as they finish.
+  // Load on every change of filters/sort/page; while live, load again whenever runs change (pushed, or polled).
+  const reload = useRef<() => void>(() => undefined);
   useEffect(() => {
     const query = toQuery(state);
     let controller: AbortController | null = null;
@@ -172,18 +179,15 @@ export function TablePage({ params }: { params: URLSearchParams }) {
         if (!cancelled && first) setLoading(false);
       }
     };
+    reload.current = () => void load(false);
     void load(true);
-    const timer = live
-      ? window.setInterval(() => {
-          if (document.visibilityState === 'visible') void load(false);
-        }, POLL_MS)
-      : undefined;
     return () => {
       cancelled = true;
       controller?.abort();
-      window.clearInterval(timer);
+      reload.current = () => undefined;
     };
-  }, [key, live]);
+  }, [key]);
+  const liveMode = useRunChanges(live, () => reload.current());
 
   // Patch the state as the URL has it now, not as this render saw it: two text filters edited within one debounce
   // interval each commit later, and the second must not undo the first.
@@ -247,11 +251,12 @@ export function TablePage({ params }: { params: URLSearchParams }) {
           </button>
         )}
         <span class="spacer" />
-        <label class="live" title={`Refresh every ${POLL_MS / 1000} s`}>
+        <label class="live" data-live={liveMode} title={LIVE_TITLES[liveMode]}>
           <input type="checkbox" checked={live} onChange={(e) => setLive((e.currentTarget as HTMLInputElement).checked)} />
           Live
           {updatedAt && <span class="muted"> · {updatedAt.toLocaleTimeString('en-GB')}</span>}
           {inProgress > 0 && <span class="muted"> · {inProgress} in progress</span>}
+          {liveMode === 'poll' && <span class="muted"> · polling</span>}
         </label>
         <a
           class={`btn btn-primary${selected.length < 2 ? ' disabled' : ''}`}
