@@ -1,7 +1,8 @@
 /*
  * Data pipeline throughput and memory (not a test: prints figures).
  *   node --expose-gc -r @swc-node/register bench/data/bench-data.ts [--files 400] [--rounds 3] [--rss 1000,5000,10000,20000] [--rss-only]
- * 1. decode + resize 256 + hflip + vflip + normalise, images/s, through createBatchLoader (default concurrency);
+ * 1. decode + resize 256 + hflip + vflip + normalise, images/s, through createBatchLoader, in the loader's thread
+ *    (workers 0: sharp decodes on libuv's pool) and with worker threads (--workers, default one per CPU);
  * 2. the same plus SBI (one pseudo-fake per real image: twice the samples);
  * 3. PIL + torchvision (0.14, /usr/bin/python3) on the same files and transforms, in the same run, with the ratio;
  *    single process (num_workers=0) and num_workers=2 (this machine has 2 cores);
@@ -9,10 +10,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SeededRandom } from '@dfl/core';
-import { buildAugmentPipeline, createBatchLoader, demoImage, type DatasetItem } from '@dfl/data';
+import { buildAugmentPipeline, createBatchLoader, demoImage, type BatchLoader, type DatasetItem } from '@dfl/data';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -24,6 +25,7 @@ const ROUNDS = Number(arg('rounds', '3'));
 /** `--rss-only`: skip the throughput part. */
 const RSS_ONLY = args.includes('--rss-only');
 const RSS_POINTS = arg('rss', '1000,5000,10000,20000').split(',').map(Number);
+const WORKERS = Number(arg('workers', String(availableParallelism())));
 const SIZE = 256;
 const input = { size: SIZE, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], interpolation: 'bilinear' } as const;
 
@@ -44,8 +46,10 @@ interface Rate {
   readonly cpuMs: number;
 }
 
-async function nodeRate(items: DatasetItem[], steps: Parameters<typeof buildAugmentPipeline>[0], epoch: number): Promise<Rate> {
-  const loader = createBatchLoader({ items, input, augment: buildAugmentPipeline(steps), batchSize: 32, seed: 1 });
+type Steps = Parameters<typeof buildAugmentPipeline>[0];
+const makeLoader = (items: DatasetItem[], steps: Steps, workers: number) => createBatchLoader({ items, input, augment: buildAugmentPipeline(steps), batchSize: 32, seed: 1, workers });
+
+async function nodeRate(loader: BatchLoader, epoch: number): Promise<Rate> {
   const start = performance.now();
   const cpu = process.cpuUsage();
   let n = 0;
@@ -63,33 +67,47 @@ function torchRate(listFile: string, workers: number): Rate {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
-async function throughput(items: DatasetItem[], listFile: string, flips: Parameters<typeof buildAugmentPipeline>[0]): Promise<void> {
-    const seed: Rate[] = [];
-    const sbi: Rate[] = [];
-    const tv0: Rate[] = [];
-    const tv2: Rate[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      // interleaved so that load from other processes hits both sides alike
-      seed.push(await nodeRate(items, flips, r));
-      tv0.push(torchRate(listFile, 0));
-      sbi.push(await nodeRate(items, [{ name: 'sbi', p: 1 }, ...flips], r));
-      tv2.push(torchRate(listFile, 2));
-    }
-    const wall = (xs: Rate[]) => median(xs.map((x) => x.perSecond));
-    const cpu = (xs: Rate[]) => median(xs.map((x) => x.cpuMs));
-    const row = (label: string, xs: Rate[], withCpu = true) =>
-      `  ${label.padEnd(56)} ${wall(xs).toFixed(0).padStart(5)} img/s` +
-      `${withCpu ? `  ${cpu(xs).toFixed(2).padStart(5)} CPU ms/img` : '   (CPU in worker processes, not measured)'}` +
-      `  ${(wall(xs) / wall(tv0)).toFixed(2)}x wall vs torchvision num_workers=0\n`;
-    process.stdout.write('decode + resize 256 + hflip + vflip + normalise (median of rounds)\n');
-    process.stdout.write(row('dfl createBatchLoader (sharp + typed arrays)', seed));
-    process.stdout.write(row('dfl + SBI (1 pseudo-fake per real: 2 samples per file)', sbi));
-    process.stdout.write(row('PIL + torchvision 0.14, DataLoader num_workers=0', tv0));
-    process.stdout.write(row('PIL + torchvision 0.14, DataLoader num_workers=2', tv2, false));
-    process.stdout.write(`  ratios: dfl/torchvision(num_workers=0) wall ${(wall(seed) / wall(tv0)).toFixed(2)}x, CPU-efficiency ${(cpu(tv0) / cpu(seed)).toFixed(2)}x; dfl/torchvision(num_workers=2) wall ${(wall(seed) / wall(tv2)).toFixed(2)}x\n`);
-    const fmt = (xs: Rate[]) => xs.map((x) => x.perSecond.toFixed(0)).join(', ');
-    process.stdout.write(`  all rounds (img/s): dfl ${fmt(seed)} | sbi ${fmt(sbi)} | tv0 ${fmt(tv0)} | tv2 ${fmt(tv2)}\n`);
-
+async function throughput(items: DatasetItem[], listFile: string, flips: Steps): Promise<void> {
+  const sbiSteps = [{ name: 'sbi', p: 1 }, ...flips];
+  const started = performance.now();
+  const loaders = { seed0: makeLoader(items, flips, 0), seedW: makeLoader(items, flips, WORKERS), sbi0: makeLoader(items, sbiSteps, 0), sbiW: makeLoader(items, sbiSteps, WORKERS) };
+  // warm-up, which also starts the worker threads: their start-up is reported, not counted in the rates
+  for (const loader of Object.values(loaders)) for await (const _ of loader.epoch(99)) break;
+  process.stdout.write(`  (loaders warmed up and ${2 * WORKERS} worker threads started in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  const rates: Record<'seed0' | 'seedW' | 'sbi0' | 'sbiW' | 'tv0' | 'tv2', Rate[]> = { seed0: [], seedW: [], sbi0: [], sbiW: [], tv0: [], tv2: [] };
+  const load: string[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    // interleaved so that load from other processes hits both sides alike
+    load.push(loadavg()[0].toFixed(1));
+    rates.seedW.push(await nodeRate(loaders.seedW, r));
+    rates.tv0.push(torchRate(listFile, 0));
+    rates.seed0.push(await nodeRate(loaders.seed0, r));
+    rates.tv2.push(torchRate(listFile, 2));
+    rates.sbiW.push(await nodeRate(loaders.sbiW, r));
+    rates.sbi0.push(await nodeRate(loaders.sbi0, r));
+  }
+  await Promise.all(Object.values(loaders).map((l) => l.close()));
+  const wall = (xs: Rate[]) => median(xs.map((x) => x.perSecond));
+  const cpu = (xs: Rate[]) => median(xs.map((x) => x.cpuMs));
+  const row = (label: string, xs: Rate[], withCpu = true) =>
+    `  ${label.padEnd(60)} ${wall(xs).toFixed(0).padStart(5)} img/s` +
+    `${withCpu ? `  ${cpu(xs).toFixed(2).padStart(5)} CPU ms/img` : '   (CPU in worker processes, not measured)'}` +
+    `  ${(wall(xs) / wall(rates.tv0)).toFixed(2)}x wall vs torchvision num_workers=0\n`;
+  process.stdout.write(`decode + resize 256 + hflip + vflip + normalise (median of ${ROUNDS} rounds; 1-min load at each round: ${load.join(', ')})\n`);
+  process.stdout.write(row(`dfl createBatchLoader, ${WORKERS} worker threads`, rates.seedW));
+  process.stdout.write(row('dfl createBatchLoader, in-thread (workers 0)', rates.seed0));
+  process.stdout.write(row(`dfl + SBI (2 samples per file), ${WORKERS} worker threads`, rates.sbiW));
+  process.stdout.write(row('dfl + SBI (2 samples per file), in-thread', rates.sbi0));
+  process.stdout.write(row('PIL + torchvision 0.14, DataLoader num_workers=0', rates.tv0));
+  process.stdout.write(row('PIL + torchvision 0.14, DataLoader num_workers=2', rates.tv2, false));
+  const best = (xs: Rate[][]) => Math.max(...xs.map(wall));
+  process.stdout.write(
+    `  ratios (same run): dfl workers/torchvision num_workers=0 ${(wall(rates.seedW) / wall(rates.tv0)).toFixed(2)}x, ` +
+      `/num_workers=2 ${(wall(rates.seedW) / wall(rates.tv2)).toFixed(2)}x; best dfl/best torchvision ${(best([rates.seedW, rates.seed0]) / best([rates.tv0, rates.tv2])).toFixed(2)}x; ` +
+      `CPU-efficiency dfl in-thread/torchvision num_workers=0 ${(cpu(rates.tv0) / cpu(rates.seed0)).toFixed(2)}x\n`,
+  );
+  const fmt = (xs: Rate[]) => xs.map((x) => x.perSecond.toFixed(0)).join(', ');
+  process.stdout.write(`  all rounds (img/s): dfl workers ${fmt(rates.seedW)} | dfl in-thread ${fmt(rates.seed0)} | sbi workers ${fmt(rates.sbiW)} | sbi in-thread ${fmt(rates.sbi0)} | tv0 ${fmt(rates.tv0)} | tv2 ${fmt(rates.tv2)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -100,17 +118,17 @@ async function main(): Promise<void> {
     const listFile = path.join(dir, 'files.txt');
     writeFileSync(listFile, items.map((i) => i.path).join('\n'));
     const flips = [{ name: 'hflip', p: 0.5 }, { name: 'vflip', p: 0.5 }];
-    await nodeRate(items.slice(0, 64), flips, 99); // warm-up: page cache, sharp/libvips init, JIT
+    await nodeRate(makeLoader(items.slice(0, 64), flips, 0), 99); // warm-up: page cache, sharp/libvips init, JIT
     if (!RSS_ONLY) await throughput(items, listFile, flips);
     // memory: stream up to max(RSS_POINTS) images through one loader, sampling RSS at each point
     const total = Math.max(...RSS_POINTS);
     const many: DatasetItem[] = Array.from({ length: total }, (_, i) => ({ ...items[i % items.length], name: `n${i}.jpg` }));
-    const loader = createBatchLoader({ items: many, input, augment: buildAugmentPipeline(flips), batchSize: 32, seed: 1 });
+    const loader = makeLoader(many, flips, WORKERS);
     let seen = 0;
     let peak = 0;
     const points = [...RSS_POINTS].sort((a, b) => a - b);
     const start = performance.now();
-    process.stdout.write(`RSS while streaming ${total} images (${items.length} files reused under distinct names), batch 32:\n`);
+    process.stdout.write(`RSS while streaming ${total} images (${items.length} files reused under distinct names), batch 32, ${WORKERS} worker threads:\n`);
     for await (const batch of loader.epoch(0)) {
       seen += batch.size;
       peak = Math.max(peak, process.memoryUsage().rss);
@@ -118,9 +136,10 @@ async function main(): Promise<void> {
         // with --expose-gc (the npm script sets it) collect first, so the figure is what is retained, not GC timing
         (globalThis as { gc?: () => void }).gc?.();
         const m = process.memoryUsage();
-        process.stdout.write(`  after ${String(points.shift()).padStart(6)} images: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)}, external ${mb(m.external)}, peak rss ${mb(peak)}  (${(seen / ((performance.now() - start) / 1000)).toFixed(0)} img/s)\n`);
+        process.stdout.write(`  after ${String(points.shift()).padStart(6)} images: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)}, external ${mb(m.external)}, peak rss ${mb(peak)}  (${(seen / ((performance.now() - start) / 1000)).toFixed(0)} img/s, load ${loadavg()[0].toFixed(1)})\n`);
       }
     }
+    await loader.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,11 +14,13 @@ export { decodeImage, encodeImage, resizeImage, type DecodeOptions } from './ima
 export { writeNormalized } from './image/normalize';
 export { type DatasetItem } from './dataset/dataset-item';
 export { loadImage, ImageLoadError } from './loader/load-image';
-export { createBatchLoader, defaultConcurrency, type BatchLoader, type BatchLoaderOptions } from './loader/batch-loader';
+export { createBatchLoader, defaultConcurrency, defaultWorkers, type BatchLoader, type BatchLoaderOptions } from './loader/batch-loader';
 export { type Batch, type BadImagePolicy, type SkippedImage } from './loader/stream-batches';
 export { CsvFileError, parseLabelCsv, readLabelCsv, LABEL_COLUMNS, type LabelRow } from './csv';
 export { parsePredictionCsv, readPredictionCsv, PREDICTION_COLUMNS, type PredictionRow } from './csv';
-export { openSplit, type OpenSplitOptions, type DatasetSplit, type DatasetLayout } from './dataset/open-split';
+export { parseFaceBoxCsv, readFaceBoxCsv, FACE_BOX_COLUMNS, type FaceBox, type FaceBoxRow } from './csv';
+export { openSplit, type OpenSplitOptions, type DatasetSplit, type DatasetLayout, type FaceBoxSummary } from './dataset/open-split';
+export { attachFaceBoxes, faceCropRect, type FaceCrop, type CropRect, type FaceBoxMatch } from './dataset/face-crop';
 export { listImages, isImageFile } from './dataset/list-images';
 export { buildManifest, diffManifests, type DatasetManifest, type ManifestEntry, type ManifestOptions } from './dataset/manifest';
 export { createProgress, type Progress, type ProgressOptions } from './progress/progress';

@@ -82,6 +82,9 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   const engine = await selectEngine(cfg.engine);
   const input: ImageInputConfig = { size: cfg.data.image_size, mean: cfg.data.mean as [number, number, number], std: cfg.data.std as [number, number, number], interpolation: cfg.data.interpolation };
   const { train, val, manifests, datasetHash } = await openData(cfg, request.quiet ?? false);
+  for (const [split, s] of [['train', train], ['val', val]] as const) {
+    if (s.faces && s.faces.withoutBox > 0) reporter.emit({ type: 'warning', message: `${split}: ${s.faces.withoutBox} of ${s.items.length} image(s) have no face box in ${s.faces.file}; used whole` });
+  }
   const expectedHash = resume ? resume.run.datasetHash : request.expectedDatasetHash;
   if (expectedHash && expectedHash !== datasetHash) {
     const when = resume ? `run ${resume.run.id} started` : 'the run was queued';
@@ -246,6 +249,8 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
       bestEpoch,
       robustness,
       skippedImages: skipped,
+      // images cropped to their face box, and those used whole for want of one (null: no face-box file)
+      faceBoxes: { train: train.faces, val: val.faces },
     };
     await dir.writeJson(dir.metrics, summary);
     // a resumed run's duration counts its earlier attempts too
@@ -315,8 +320,9 @@ function pluginOptions(entry: Readonly<Record<string, unknown>>): Record<string,
 /** Opens train and val, builds their manifests and the dataset hash a run records (reproduce checks it first). */
 export async function openData(cfg: ResolvedExperiment, quiet: boolean): Promise<{ train: DatasetSplit; val: DatasetSplit; manifests: Record<string, DatasetManifest>; datasetHash: string }> {
   const d = cfg.data;
-  const train = await openSplit({ root: d.root, layout: d.layout, images: d.train.images, labels: d.train.labels, onlyReal: d.train.only_real });
-  const val = await openSplit({ root: d.root, layout: d.layout, images: d.val.images, labels: d.val.labels });
+  const faces = { faceMargin: d.face_margin };
+  const train = await openSplit({ root: d.root, layout: d.layout, images: d.train.images, labels: d.train.labels, onlyReal: d.train.only_real, faceBoxes: d.train.face_boxes, ...faces });
+  const val = await openSplit({ root: d.root, layout: d.layout, images: d.val.images, labels: d.val.labels, faceBoxes: d.val.face_boxes, ...faces });
   const where = (s: DatasetSplit) => s.labelsFile ?? s.imagesDir;
   if (train.items.length === 0) throw new UserError(`${where(train)}: the training split has no images`);
   const valReal = val.items.filter((i) => i.label === 0).length;

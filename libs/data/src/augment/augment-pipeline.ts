@@ -1,5 +1,7 @@
 import { UserError, type SeededRandom } from '@dfl/core';
 import { Value } from '@sinclair/typebox/value';
+import type { Mirror } from '../image/normalize';
+import { flipHorizontal, flipVertical } from '../image/pixel-ops';
 import type { RgbImage } from '../image/rgb-image';
 import { augmentations } from './augmentation-registry';
 import type { AugmentContext, AugmentationSpec } from './augmentation-spec';
@@ -29,6 +31,12 @@ export interface AugmentPipeline {
   readonly fakesPerReal: number;
   /** Runs the transform steps in order, each with its probability. */
   apply(image: RgbImage, rng: SeededRandom, context: AugmentContext): Promise<RgbImage>;
+  /**
+   * {@link apply}, except that mirror steps still pending at the end are returned instead of done: writing the
+   * image with `writeNormalized(..., mirror)` gives exactly the pixels of `apply` (same random draws), one copy
+   * fewer. A mirror followed by any other applied step is done in place first, so the order of steps is kept.
+   */
+  applyDeferringMirrors(image: RgbImage, rng: SeededRandom, context: AugmentContext): Promise<{ image: RgbImage; mirror: Mirror }>;
   /** Turns a real image into a pseudo-fake with the (first) fake source, e.g. SBI. */
   makeFake(image: RgbImage, rng: SeededRandom, context: AugmentContext): Promise<RgbImage>;
 }
@@ -69,6 +77,26 @@ export function buildAugmentPipeline(steps: ReadonlyArray<AugmentStepConfig>): A
         if (on) current = await step.spec.apply(current, step.options, stepRng, context);
       }
       return current;
+    },
+    async applyDeferringMirrors(image, rng, context) {
+      let current = image;
+      let horizontal = false;
+      let vertical = false;
+      for (const step of transforms) {
+        const on = rng.next() < step.p; // the same draws as apply
+        const stepRng = rng.fork(0);
+        if (!on) continue;
+        if (step.spec.mirror === 'horizontal') horizontal = !horizontal;
+        else if (step.spec.mirror === 'vertical') vertical = !vertical;
+        else {
+          // the two mirrors commute with each other but not with other steps: do the pending ones first
+          if (horizontal) current = flipHorizontal(current);
+          if (vertical) current = flipVertical(current);
+          horizontal = vertical = false;
+          current = await step.spec.apply(current, step.options, stepRng, context);
+        }
+      }
+      return { image: current, mirror: { horizontal, vertical } };
     },
     async makeFake(image, rng, context) {
       if (fakeSources.length === 0) throw new Error('this augmentation pipeline has no fake source (e.g. sbi)');

@@ -19,6 +19,13 @@ export type { AugmentationSpec, AugmentContext } from './augmentation-spec';
 export const augmentations = new Registry<AugmentationSpec>('augmentation');
 
 // The one place built-in augmentations are registered; a new one is a file in ops/ and a line here.
-for (const spec of [hflip, vflip, rotate, randomResizedCrop, centerCrop, colorJitter, grayscale, jpeg, gaussianBlur, gaussianNoise, downscale, cutout, sbi]) {
-  augmentations.register(spec);
+const builtIn: readonly AugmentationSpec[] = [hflip, vflip, rotate, randomResizedCrop, centerCrop, colorJitter, grayscale, jpeg, gaussianBlur, gaussianNoise, downscale, cutout, sbi];
+for (const spec of builtIn) augmentations.register(spec);
+
+/**
+ * True for the augmentations registered here: the loader's worker threads import this file and so have exactly
+ * these; a plug-in registered at run time exists only in the thread that registered it.
+ */
+export function isBuiltInAugmentation(spec: AugmentationSpec): boolean {
+  return builtIn.includes(spec);
 }

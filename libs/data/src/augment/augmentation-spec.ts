@@ -18,6 +18,11 @@ export interface AugmentContext {
  */
 export interface AugmentationSpec<O extends TObject = TObject> extends PluginSpec<O> {
   readonly role: 'transform' | 'fake_source';
+  /**
+   * Set on a pure mirror (hflip, vflip): the pipeline may defer it into the loader's final normalising copy, which
+   * gives the same pixels without an intermediate image. `apply` must still do the flip for other callers.
+   */
+  readonly mirror?: 'horizontal' | 'vertical';
   apply(image: RgbImage, options: Static<O>, rng: SeededRandom, context: AugmentContext): RgbImage | Promise<RgbImage>;
 }
 

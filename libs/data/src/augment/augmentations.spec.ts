@@ -1,5 +1,6 @@
 import { SeededRandom } from '@dfl/core';
 import { Value } from '@sinclair/typebox/value';
+import { writeNormalized } from '../image/normalize';
 import { texturedImage } from '../testing/test-images';
 import { buildAugmentPipeline } from './augment-pipeline';
 import { augmentations } from './augmentation-registry';
@@ -64,6 +65,29 @@ describe('buildAugmentPipeline', () => {
     expect(differs(runs[0].data, runs[1].data)).toBe(false);
     expect(differs(runs[0].data, runs[2].data)).toBe(true);
     expect(pipeline.steps[1].options).toEqual({ brightness: 0.3, contrast: 0.2, saturation: 0.2, hue: 0.02 });
+  });
+
+  it('deferring the mirrors to the normalising copy gives the pixels of apply, mirrors before other steps included', async () => {
+    const pipeline = buildAugmentPipeline([
+      { name: 'hflip', p: 0.5 },
+      { name: 'vflip', p: 0.5 },
+      { name: 'rotate', p: 0.5, degrees: 20 },
+      { name: 'hflip', p: 0.5 },
+      { name: 'vflip', p: 0.5 },
+    ]);
+    const normalised = (img: typeof image, mirror?: { horizontal: boolean; vertical: boolean }) => {
+      const out = new Float32Array(img.width * img.height * 3);
+      writeNormalized(img, [0.4, 0.5, 0.6], [0.2, 0.3, 0.25], out, 0, mirror);
+      return out;
+    };
+    const mirrors = new Set<string>();
+    for (let seed = 0; seed < 24; seed++) {
+      const eager = await pipeline.apply(image, new SeededRandom(seed), ctx);
+      const lazy = await pipeline.applyDeferringMirrors(image, new SeededRandom(seed), ctx);
+      mirrors.add(`${lazy.mirror.horizontal}${lazy.mirror.vertical}`);
+      expect(normalised(lazy.image, lazy.mirror)).toEqual(normalised(eager));
+    }
+    expect(mirrors.size).toBe(4); // every combination was exercised
   });
 
   it('p = 0 leaves the image alone', async () => {

@@ -1,3 +1,5 @@
+import type { FaceCrop } from './face-crop';
+
 /** One image of a dataset. */
 export interface DatasetItem {
   /** Absolute (or cwd-relative) path of the image file. */
@@ -8,4 +10,6 @@ export interface DatasetItem {
   readonly label: 0 | 1 | null;
   /** Face landmarks as fractions of width and height, when known (SBI then masks their hull). */
   readonly landmarks?: ReadonlyArray<readonly [number, number]>;
+  /** The face box (pixels of the displayed image) and margin, when a face-box file gives one: loaders crop it. */
+  readonly face?: FaceCrop;
 }

@@ -10,6 +10,8 @@ export interface ManifestEntry {
   readonly name: string;
   readonly size: number;
   readonly label: 0 | 1 | null;
+  /** The face crop `x1,y1,x2,y2,margin` when a face-box file gives one (it changes what the model sees). */
+  readonly face?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface DatasetManifest {
   readonly unlabelled: number;
   readonly missing: number;
   readonly totalBytes: number;
-  /** SHA-256 (hex) over the `name \t size \t label` lines. */
+  /** SHA-256 (hex) over the `name \t size \t label` lines (`\t face` appended for an image with a face box). */
   readonly sha256: string;
   /** SHA-256 (hex) over the names and each file's own SHA-256; null unless asked for. */
   readonly contentSha256: string | null;
@@ -56,10 +58,12 @@ export async function buildManifest(items: readonly DatasetItem[], options: Mani
     for await (const r of orderedMap(sorted, work, concurrency * 4, concurrency)) {
       if (!r.ok) throw r.error;
       const item = r.input;
-      const entry: ManifestEntry = { name: item.name, size: r.value.size, label: item.label };
+      const face = item.face ? [item.face.box.x1, item.face.box.y1, item.face.box.x2, item.face.box.y2, item.face.margin].join(',') : undefined;
+      const entry: ManifestEntry = { name: item.name, size: r.value.size, label: item.label, ...(face ? { face } : {}) };
       entries.push(entry);
       if (entry.size > 0) totalBytes += entry.size;
-      listHash.update(`${entry.name}\t${entry.size}\t${entry.label ?? ''}\n`);
+      // without face boxes the line (and so the hash of data recorded before boxes existed) is unchanged
+      listHash.update(`${entry.name}\t${entry.size}\t${entry.label ?? ''}${face ? `\t${face}` : ''}\n`);
       contentHash?.update(`${entry.name}\t${r.value.digest ?? 'missing'}\n`);
       progress.tick();
     }

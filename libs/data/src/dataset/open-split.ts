@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@dfl/core';
-import { readLabelCsv } from '../csv';
+import { readFaceBoxCsv, readLabelCsv } from '../csv';
 import type { DatasetItem } from './dataset-item';
+import { attachFaceBoxes } from './face-crop';
 import { listImages } from './list-images';
 
 /**
@@ -23,6 +24,20 @@ export interface OpenSplitOptions {
   readonly labels?: string | null;
   /** Keep only the real images (training from real images alone, with SBI fakes). */
   readonly onlyReal?: boolean;
+  /** Face-box CSV (`img_name,x1,y1,x2,y2`, relative to root or absolute): the loaders crop each named image's box. */
+  readonly faceBoxes?: string | null;
+  /** Margin around each face box, per side as a fraction of the box's width/height (default 0). */
+  readonly faceMargin?: number | null;
+}
+
+/** How the face-box file matched the split. */
+export interface FaceBoxSummary {
+  readonly file: string;
+  readonly withBox: number;
+  /** Images with no row in the file: used whole (the run reports how many). */
+  readonly withoutBox: number;
+  /** Rows naming no image of the split. */
+  readonly unmatchedRows: number;
 }
 
 export interface DatasetSplit {
@@ -30,6 +45,8 @@ export interface DatasetSplit {
   readonly imagesDir: string;
   readonly labelsFile: string | null;
   readonly items: readonly DatasetItem[];
+  /** Null without a face-box file. */
+  readonly faces: FaceBoxSummary | null;
 }
 
 /** Lists the images and labels of one split. Missing image files are left to the loader's bad-image policy. */
@@ -49,7 +66,14 @@ export async function openSplit(options: OpenSplitOptions): Promise<DatasetSplit
     items = (await listImages(imagesDir)).map((name) => ({ path: path.join(imagesDir, name), name, label: null }));
   }
   if (options.onlyReal) items = items.filter((i) => i.label === 0);
-  return { layout: options.layout, imagesDir, labelsFile, items };
+  let faces: FaceBoxSummary | null = null;
+  if (options.faceBoxes) {
+    const file = path.resolve(options.root, options.faceBoxes);
+    const match = attachFaceBoxes(items, await readFaceBoxCsv(file), options.faceMargin ?? 0);
+    items = match.items;
+    faces = { file, withBox: items.length - match.withoutBox, withoutBox: match.withoutBox, unmatchedRows: match.unmatchedRows };
+  }
+  return { layout: options.layout, imagesDir, labelsFile, items, faces };
 }
 
 async function realFakeItems(dir: string): Promise<DatasetItem[]> {

@@ -8,6 +8,8 @@ export interface DecodeOptions {
   readonly interpolation?: Interpolation;
   /** `fill` squashes the whole picture to the size (face crops keep the whole face); `cover` crops the centre. */
   readonly fit?: 'fill' | 'cover';
+  /** A rectangle of the displayed (EXIF-oriented) image to keep, before resizing (a face crop). */
+  readonly crop?: { readonly left: number; readonly top: number; readonly width: number; readonly height: number };
 }
 
 /**
@@ -16,7 +18,11 @@ export interface DecodeOptions {
  * that much cheaper than resizing afterwards). Truncated or corrupt files throw instead of giving grey pixels.
  */
 export async function decodeImage(input: string | Buffer, options: DecodeOptions = {}): Promise<RgbImage> {
-  let pipeline = sharp(input, { failOn: 'truncated' }).autoOrient().flatten({ background: { r: 0, g: 0, b: 0 } });
+  // orienting at input (rather than with .autoOrient()) makes `extract` take the crop from the displayed image
+  let pipeline = options.crop
+    ? sharp(input, { failOn: 'truncated', autoOrient: true }).extract(options.crop)
+    : sharp(input, { failOn: 'truncated' }).autoOrient();
+  pipeline = pipeline.flatten({ background: { r: 0, g: 0, b: 0 } });
   if (options.size !== undefined) {
     const { width, height } = typeof options.size === 'number' ? { width: options.size, height: options.size } : options.size;
     pipeline = pipeline.resize(width, height, { fit: options.fit ?? 'fill', kernel: sharpKernel(options.interpolation ?? 'bilinear') });
@@ -43,6 +49,12 @@ function toRgb(data: Buffer, channels: number, pixels: number): Uint8Array {
     }
   }
   return rgb;
+}
+
+/** Width and height of the image as displayed (after its EXIF orientation), from the header alone. */
+export async function displayedSize(input: string | Buffer): Promise<{ width: number; height: number }> {
+  const meta = await sharp(input).metadata();
+  return { width: meta.autoOrient.width, height: meta.autoOrient.height };
 }
 
 /** A sharp pipeline reading an RgbImage. */

@@ -1,9 +1,18 @@
 import type { RgbImage } from './rgb-image';
 
+/** Mirrors applied while copying (deferred flips: the same pixels a flip step would give, without its copy). */
+export interface Mirror {
+  readonly horizontal: boolean;
+  readonly vertical: boolean;
+}
+
+const NO_MIRROR: Mirror = { horizontal: false, vertical: false };
+
 /**
  * Writes `(pixel / 255 - mean) / std` per channel into `out` (NHWC) starting at `offset` (in floats), so a batch is
  * filled in place and handed to `tf.tensor4d(out, [n, h, w, 3])` without a copy. A 256-entry table per channel
- * replaces the division per pixel.
+ * replaces the division per pixel. `mirror` flips the image on the way (the loader defers hflip/vflip steps here:
+ * the one pass over the pixels that must happen anyway does the flip for free).
  */
 export function writeNormalized(
   image: RgbImage,
@@ -11,15 +20,29 @@ export function writeNormalized(
   std: readonly [number, number, number],
   out: Float32Array,
   offset = 0,
+  mirror: Mirror = NO_MIRROR,
 ): void {
   const lut = normalizationTable(mean, std);
-  const src = image.data;
-  const n = image.width * image.height * 3;
-  if (offset + n > out.length) throw new RangeError(`normalised image does not fit: needs ${offset + n} floats, has ${out.length}`);
-  for (let i = 0; i < n; i += 3) {
-    out[offset + i] = lut[src[i]];
-    out[offset + i + 1] = lut[256 + src[i + 1]];
-    out[offset + i + 2] = lut[512 + src[i + 2]];
+  const { width: w, height: h, data: src } = image;
+  const stride = w * 3;
+  if (offset + h * stride > out.length) throw new RangeError(`normalised image does not fit: needs ${offset + h * stride} floats, has ${out.length}`);
+  for (let y = 0; y < h; y++) {
+    const s = y * stride;
+    let d = offset + (mirror.vertical ? h - 1 - y : y) * stride;
+    if (!mirror.horizontal) {
+      for (let i = s, end = s + stride; i < end; i += 3, d += 3) {
+        out[d] = lut[src[i]];
+        out[d + 1] = lut[256 + src[i + 1]];
+        out[d + 2] = lut[512 + src[i + 2]];
+      }
+    } else {
+      d += stride - 3;
+      for (let i = s, end = s + stride; i < end; i += 3, d -= 3) {
+        out[d] = lut[src[i]];
+        out[d + 1] = lut[256 + src[i + 1]];
+        out[d + 2] = lut[512 + src[i + 2]];
+      }
+    }
   }
 }
 

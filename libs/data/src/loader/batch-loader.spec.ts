@@ -59,6 +59,23 @@ describe('createBatchLoader', () => {
     expect([...names(a)].sort()).toEqual(items.map((i) => i.name).sort());
   });
 
+  it('gives the same batches with worker threads, whatever their number (seed per sample, not per worker)', async () => {
+    const augment = buildAugmentPipeline([{ name: 'sbi', p: 0.5 }, { name: 'hflip', p: 0.5 }, { name: 'gaussian_noise', p: 0.5 }, { name: 'vflip', p: 0.5 }]);
+    const here = await collect({ items, input, augment, batchSize: 3, seed: 5, workers: 0 }, 1);
+    for (const workers of [1, 2]) {
+      const loader = createBatchLoader({ items, input, augment, batchSize: 3, seed: 5, workers });
+      try {
+        const there: Batch[] = [];
+        for await (const b of loader.epoch(1)) there.push(b);
+        expect(names(there)).toEqual(names(here));
+        expect(there.map((b) => [...b.synthetic])).toEqual(here.map((b) => [...b.synthetic]));
+        expect(there.map((b) => [...b.images])).toEqual(here.map((b) => [...b.images]));
+      } finally {
+        await loader.close();
+      }
+    }
+  });
+
   it('adds SBI pseudo-fakes of the real images, labelled 1', async () => {
     const augment = buildAugmentPipeline([{ name: 'sbi', p: 1 }]);
     const real = items.filter((i) => i.label === 0);
@@ -82,6 +99,25 @@ describe('createBatchLoader', () => {
 
     it('policy error: stops naming the file', async () => {
       await expect(collect({ items: bad, input, batchSize: 2, seed: 1 })).rejects.toThrow(/cannot load image .*corrupt\.jpg: not a readable/);
+    });
+
+    it('applies the policy to images decoded in worker threads too', async () => {
+      const strict = createBatchLoader({ items: bad, input, batchSize: 2, seed: 1, workers: 1 });
+      const lenient = createBatchLoader({ items: bad, input, batchSize: 2, seed: 1, workers: 1, onBadImage: 'skip' });
+      try {
+        await expect((async () => {
+          for await (const _ of strict.epoch(0));
+        })()).rejects.toThrow(/cannot load image .*corrupt\.jpg: not a readable/);
+        const sizes: number[] = [];
+        for await (const b of lenient.epoch(0)) sizes.push(b.size);
+        expect(sizes).toEqual([2, 2, 1]);
+        expect(lenient.skipped().map((s) => [s.name, s.reason])).toEqual([
+          ['corrupt.jpg', expect.stringMatching(/not a readable/)],
+          ['gone.png', 'file not found'],
+        ]);
+      } finally {
+        await Promise.all([strict.close(), lenient.close()]);
+      }
     });
 
     it('policy skip: leaves them out, keeps batches full, lists them once', async () => {

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { SeededRandom, deriveSeed } from '@dfl/core';
 import type { AugmentPipeline } from '../augment/augment-pipeline';
+import { isBuiltInAugmentation } from '../augment/augmentation-registry';
 import type { DatasetItem } from '../dataset/dataset-item';
-import { resizeImage } from '../image/decode';
 import type { ImageInputConfig } from '../image/input-config';
-import { loadImage } from './load-image';
+import { samplePreparer } from './prepare-sample';
 import { streamBatches, type BadImagePolicy, type Batch, type SkippedImage, type StreamSample } from './stream-batches';
+import { PreparePool } from './worker-pool';
 
 export interface BatchLoaderOptions {
   readonly items: ReadonlyArray<DatasetItem>;
@@ -21,10 +22,16 @@ export interface BatchLoaderOptions {
   readonly dropLast?: boolean;
   /** Batches decoded ahead of the consumer (default 2). */
   readonly prefetchBatches?: number;
-  /** Images decoded at once (default: the number of CPUs, at least 2). */
+  /** Images decoded at once (default: the number of CPUs, at least 2; with workers, at least 2 per worker). */
   readonly concurrency?: number;
+  /**
+   * Worker threads that decode, augment and normalise samples (0: all in this thread, decoding on libuv's pool).
+   * Default {@link defaultWorkers}. A pipeline with a run-time registered (non built-in) augmentation runs in
+   * this thread whatever this says. The batches are the same for any number of workers.
+   */
+  readonly workers?: number;
   readonly onBadImage?: BadImagePolicy;
-  /** How the image is fitted to the square input (default `fill`: the whole crop, squashed). */
+  /** How the image (the face crop, for an item with `face`) is fitted to the square input (default `fill`: squashed). */
   readonly fit?: 'fill' | 'cover';
 }
 
@@ -35,6 +42,11 @@ export interface BatchLoader {
   plannedSamples(epoch: number): number;
   /** Images skipped so far under the `skip` policy, one entry per file. */
   skipped(): readonly SkippedImage[];
+  /**
+   * Stops the worker threads now, if any. Not required: idle workers never keep the process alive, and they stop
+   * by themselves {@link WORKER_IDLE_MS} after an epoch ends unless another one starts.
+   */
+  close(): Promise<void>;
 }
 
 /** Default concurrency: libvips runs each decode on a libuv thread; more than the cores only adds memory. */
@@ -42,19 +54,56 @@ export function defaultConcurrency(): number {
   return Math.max(2, availableParallelism());
 }
 
+/** How long worker threads outlive an epoch, waiting for the next one (a long-lived process runs many loaders). */
+export const WORKER_IDLE_MS = 20_000;
+
+/** Epochs smaller than this run in the loader's thread by default: starting workers costs more than they save. */
+export const WORKER_MIN_SAMPLES = 512;
+
+/**
+ * Default worker count: `DFL_DATA_WORKERS` when set; else one per CPU when the augmentation does pixel work in
+ * JavaScript (any step but the mirrors, which the normalising copy does for free; SBI above all) and the epoch
+ * has at least {@link WORKER_MIN_SAMPLES} samples; else 0. Decoding alone gains nothing from workers: sharp already
+ * decodes on libuv's threads, and on 2 cores the threads' own copies cost more than they spread (bench/data).
+ */
+export function defaultWorkers(samples: number, augment?: AugmentPipeline): number {
+  const env = process.env.DFL_DATA_WORKERS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`DFL_DATA_WORKERS must be an integer >= 0, got '${env}'`);
+    return n;
+  }
+  const jsWork = augment?.steps.some((s) => s.p > 0 && s.spec.mirror === undefined) ?? false;
+  return jsWork && samples >= WORKER_MIN_SAMPLES ? availableParallelism() : 0;
+}
+
 /**
  * A streaming batch loader: images are read, decoded (sharp, libvips threads), augmented and normalised ahead of
  * the training step through a bounded queue, so memory stays flat however large the dataset. Order and
- * augmentation are a pure function of (seed, epoch): every sample has its own generator, so the decoding order
- * does not matter.
+ * augmentation are a pure function of (seed, epoch): every sample has its own generator, so neither the decoding
+ * order nor the thread that decoded it matters.
  */
 export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
   const { items, input, augment, batchSize, seed } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) {
+    throw new RangeError(`workers must be an integer >= 0, got ${options.workers}`);
+  }
   const shuffle = options.shuffle ?? augment !== undefined;
-  const concurrency = options.concurrency ?? defaultConcurrency();
   const skipped = new Map<string, SkippedImage>();
   const fakesPerReal = augment?.fakesPerReal ?? 0;
+  const prepareHere = samplePreparer({ input, augment, fit: options.fit });
+  const transferable = !augment || augment.steps.every((s) => isBuiltInAugmentation(s.spec));
+  let pool: PreparePool | null = null;
+  let running = 0;
+  let idleTimer: NodeJS.Timeout | null = null;
+  const stopPool = async () => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+    const p = pool;
+    pool = null;
+    await p?.close();
+  };
 
   const plan = (epoch: number): StreamSample[] => {
     const rng = new SeededRandom(deriveSeed(seed, 'epoch', epoch));
@@ -70,21 +119,25 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
     return shuffle ? rng.shuffle(samples) : samples;
   };
 
-  const prepare = async (sample: StreamSample) => {
-    let image = await loadImage(sample.item.path, input.size, input.interpolation, options.fit);
-    if (augment) {
-      const rng = new SeededRandom(sample.seed);
-      const context = { landmarks: sample.item.landmarks, interpolation: input.interpolation };
-      if (sample.fake > 0) image = await augment.makeFake(image, rng.fork(1), context);
-      image = await augment.apply(image, rng.fork(2), context);
-    }
-    if (image.width !== input.size || image.height !== input.size) image = await resizeImage(image, input.size, input.size, input.interpolation);
-    return [image];
+  const workerPool = (samples: number): PreparePool | null => {
+    const workers = transferable ? (options.workers ?? defaultWorkers(samples, augment)) : 0;
+    if (workers === 0) return null;
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+    pool ??= new PreparePool(workers, {
+      input,
+      fit: options.fit,
+      steps: augment ? augment.steps.map((s) => ({ name: s.spec.name, p: s.p, options: s.options })) : null,
+    });
+    return pool;
   };
 
   return {
     async *epoch(epoch: number) {
-      const stream = streamBatches(plan(epoch), prepare, {
+      const samples = plan(epoch);
+      const workers = workerPool(samples.length);
+      const concurrency = Math.max(options.concurrency ?? defaultConcurrency(), 2 * (workers?.size ?? 0));
+      const stream = streamBatches(samples, async (sample) => [workers ? await workers.prepare(sample) : await prepareHere(sample)], {
         input,
         batchSize,
         dropLast: options.dropLast ?? false,
@@ -93,9 +146,19 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
         policy: options.onBadImage ?? 'error',
         skipped,
       });
-      for await (const [batch] of stream) yield batch;
+      running++;
+      try {
+        for await (const [batch] of stream) yield batch;
+      } finally {
+        running--;
+        if (pool && running === 0) {
+          idleTimer = setTimeout(() => void stopPool(), WORKER_IDLE_MS);
+          idleTimer.unref();
+        }
+      }
     },
     plannedSamples: (epoch) => plan(epoch).length,
     skipped: () => [...skipped.values()],
+    close: stopPool,
   };
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { decodeImage } from '../image/decode';
+import { faceCropRect, type FaceCrop } from '../dataset/face-crop';
+import { decodeImage, displayedSize } from '../image/decode';
 import type { Interpolation } from '../image/input-config';
 import type { RgbImage } from '../image/rgb-image';
 
@@ -18,9 +19,16 @@ export class ImageLoadError extends Error {
  * Reads and decodes one image file, resized to `size` (square), wrapping any failure in an {@link ImageLoadError}.
  * sharp reads the file itself on its worker thread (cheaper than reading it into a Buffer on the main thread);
  * only when decoding fails is the file looked at again, to tell "missing" and "empty" from "not an image".
+ * With `face`, the face box plus its margin (clipped to the image) is cropped before resizing; a box lying wholly
+ * outside the image leaves the whole image.
  */
-export async function loadImage(path: string, size: number, interpolation: Interpolation, fit: 'fill' | 'cover' = 'fill'): Promise<RgbImage> {
+export async function loadImage(path: string, size: number, interpolation: Interpolation, fit: 'fill' | 'cover' = 'fill', face?: FaceCrop): Promise<RgbImage> {
   try {
+    if (face) {
+      const { width, height } = await displayedSize(path);
+      const crop = faceCropRect(face.box, face.margin, width, height) ?? undefined;
+      return await decodeImage(path, { size, interpolation, fit, crop });
+    }
     return await decodeImage(path, { size, interpolation, fit });
   } catch (err) {
     throw new ImageLoadError(path, await explainFailure(path, err as Error));

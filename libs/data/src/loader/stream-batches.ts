@@ -5,6 +5,13 @@ import { writeNormalized } from '../image/normalize';
 import type { RgbImage } from '../image/rgb-image';
 import { ImageLoadError } from './load-image';
 import { orderedMap } from './ordered-map';
+import type { PreparedImage } from './prepare-sample';
+
+/**
+ * One view of a prepared sample: an image at the input size (normalised when the batch is assembled, mirrored on
+ * the way for a {@link PreparedImage}), or the normalised floats already (what the loader's workers send back).
+ */
+export type PreparedView = RgbImage | PreparedImage | Float32Array;
 
 /** What to do with an image that is missing, truncated or not an image. */
 export type BadImagePolicy = 'error' | 'skip';
@@ -53,12 +60,12 @@ export interface StreamOptions {
  */
 export async function* streamBatches(
   samples: Iterable<StreamSample>,
-  prepare: (sample: StreamSample) => Promise<readonly RgbImage[]>,
+  prepare: (sample: StreamSample) => Promise<readonly PreparedView[]>,
   o: StreamOptions,
 ): AsyncGenerator<Batch[]> {
   const { input } = o;
   const pixels = input.size * input.size * 3;
-  let group: Array<{ sample: StreamSample; views: readonly RgbImage[] }> = [];
+  let group: Array<{ sample: StreamSample; views: readonly PreparedView[] }> = [];
   const emit = (): Batch[] => {
     const n = group.length;
     const labels = new Int32Array(n);
@@ -73,11 +80,18 @@ export async function* streamBatches(
     for (let v = 0; v < viewCount; v++) {
       const images = new Float32Array(n * pixels);
       group.forEach(({ views }, i) => {
-        const image = views[v];
+        const view = views[v];
+        // not `instanceof`: a transferred array may come from another realm (jest runs specs in a vm context)
+        if (!('image' in view) && !('data' in view)) {
+          if (view.length !== pixels) throw new Error(`internal: view ${v} of ${names[i]} has ${view.length} floats, expected ${pixels}`);
+          images.set(view, i * pixels);
+          return;
+        }
+        const { image, mirror } = 'image' in view ? view : { image: view, mirror: undefined };
         if (image.width !== input.size || image.height !== input.size) {
           throw new Error(`internal: view ${v} of ${names[i]} is ${image.width}x${image.height}, expected ${input.size}x${input.size}`);
         }
-        writeNormalized(image, input.mean, input.std, images, i * pixels);
+        writeNormalized(image, input.mean, input.std, images, i * pixels, mirror);
       });
       batches.push({ images, shape: [n, input.size, input.size, 3], labels, names, synthetic, size: n });
     }

@@ -36,7 +36,7 @@ export function createTtaLoader(options: TtaLoaderOptions): TtaLoader {
       streamBatches(
         items.map((item) => ({ item, fake: 0, seed: 0 })),
         async ({ item }) => {
-          const image = await loadImage(item.path, input.size, input.interpolation, options.fit);
+          const image = await loadImage(item.path, input.size, input.interpolation, options.fit, item.face);
           const rendered = await views.render(image, input.interpolation);
           return Promise.all(rendered.map((v) => resizeImage(v, input.size, input.size, input.interpolation)));
         },

@@ -36,6 +36,7 @@ export function deriveFields(draft: Draft, ctx: DeriveContext): void {
   for (const split of ['train', 'val'] as const) {
     if (data[split].labels === undefined) data[split].labels = data.layout === 'challenge' ? CHALLENGE_LABELS[split] : data.layout === 'real_fake' ? null : undefined;
     if (typeof data[split].labels === 'string') data[split].labels = path.resolve(data.root, data[split].labels);
+    if (typeof data[split].face_boxes === 'string') data[split].face_boxes = path.resolve(data.root, data[split].face_boxes);
   }
   for (const split of ['train', 'val', 'test'] as const) data[split].images = path.resolve(data.root, data[split].images);
 

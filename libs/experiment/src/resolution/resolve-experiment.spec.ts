@@ -130,7 +130,15 @@ describe('resolveExperiment', () => {
     });
     const { config } = resolveExperiment(path.join(dir, 'exp.yaml'), { catalog, cwd: dir });
     expect(config.train.early_stopping.mode).toBe('min');
-    expect(config.data.train).toEqual({ labels: null, images: path.join(dir, 'd/train'), only_real: false });
+    expect(config.data.train).toEqual({ labels: null, images: path.join(dir, 'd/train'), only_real: false, face_boxes: null });
     expect(config.data.image_size).toBe(64);
+  });
+
+  it('resolves a face-box file relative to data.root', () => {
+    const dir = tempFiles({ 'exp.yaml': yaml('data: {root: d, train: {face_boxes: boxes/train.csv}, face_margin: 0.3}', 'model: {backbone: tiny_cnn}') });
+    const { config } = resolveExperiment(path.join(dir, 'exp.yaml'), { catalog, cwd: dir });
+    expect(config.data.train.face_boxes).toBe(path.join(dir, 'd/boxes/train.csv'));
+    expect(config.data.val.face_boxes).toBeNull();
+    expect(config.data.face_margin).toBe(0.3);
   });
 });

@@ -43,10 +43,20 @@ const ImageFolder = (defaultValue: string, what: string) =>
     description: `${what} image folder, relative to data.root (layout real_fake: the folder holding real/ and fake/)`,
   });
 
+const FaceBoxFile = () =>
+  Nullable(Type.String({ minLength: 1 }), {
+    default: null,
+    description:
+      'face-box CSV (img_name,x1,y1,x2,y2: pixels of the image as displayed), relative to data.root: each named image ' +
+      'is cropped to its box plus data.face_margin before resizing; images without a row are used whole (the run ' +
+      'reports how many). null: no boxes, images are used whole',
+  });
+
 export const TrainSplitSchema = Type.Object(
   {
     labels: LabelFile('train_label.txt'),
     images: ImageFolder('trainset', 'training'),
+    face_boxes: FaceBoxFile(),
     only_real: Type.Boolean({
       default: false,
       description: 'train on the real images only; the fakes then come from the `sbi` augmentation',
@@ -56,7 +66,7 @@ export const TrainSplitSchema = Type.Object(
 );
 
 export const ValSplitSchema = Type.Object(
-  { labels: LabelFile('val_label.txt'), images: ImageFolder('valset', 'validation') },
+  { labels: LabelFile('val_label.txt'), images: ImageFolder('valset', 'validation'), face_boxes: FaceBoxFile() },
   { additionalProperties: false, default: {}, description: 'the validation split: picks the best checkpoint' },
 );
 
@@ -88,7 +98,9 @@ export const DataSchema = Type.Object(
     interpolation: Derived(StringEnum(['bilinear', 'bicubic', 'nearest'] as const), 'resize filter; default: the backbone input config'),
     face_margin: Nullable(Type.Number({ minimum: 0, maximum: 2 }), {
       default: null,
-      description: 'extra margin around a face crop, as a fraction of the face box; null: images are already face crops',
+      description:
+        'margin added around each face box (data.train/val.face_boxes) before cropping, per side as a fraction of the ' +
+        "box's width (left, right) and height (top, bottom): 0.25 crops 1.5 times the box. null: the box as it is",
     }),
     bad_images: StringEnum(['error', 'skip'] as const, {
       default: 'error',

@@ -6,6 +6,7 @@ export const hflip = defineAugmentation({
   name: 'hflip',
   description: 'mirror left-right',
   role: 'transform',
+  mirror: 'horizontal',
   options: Type.Object({}, { additionalProperties: false }),
   apply: (image) => flipHorizontal(image),
 });

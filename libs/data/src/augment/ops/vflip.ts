@@ -6,6 +6,7 @@ export const vflip = defineAugmentation({
   name: 'vflip',
   description: 'mirror top-bottom',
   role: 'transform',
+  mirror: 'vertical',
   options: Type.Object({}, { additionalProperties: false }),
   apply: (image) => flipVertical(image),
 });
