@@ -236,7 +236,7 @@ test('the table follows runs as they start, train and finish, pushed by the serv
   await expectRows([...FIXTURE_RANKED_IDS.map(nameOf), 'live-new-run']);
   const startedRow = page.locator(`tr[data-run-id="${started.id}"]`);
   expect(await startedRow.locator('.status').innerText()).toBe('running');
-  await repo.recordEpoch(started.id, { epoch: 0, valAuc: 0.7 });
+  await repo.recordEpoch(started.id, { epoch: 0, valAuc: 0.7, trainLoss: 0.62, valLoss: 0.64, lr: 0.001 });
   await page.waitForFunction((id) => document.querySelector(`tr[data-run-id="${id}"] td:nth-child(10)`)?.textContent === '1', started.id);
 
   // a running run finishes with the best AUC of all: it moves to the top; its TPR rests on 500 negatives, too few
@@ -257,6 +257,20 @@ test('the table follows runs as they start, train and finish, pushed by the serv
   // all of it came by push: the page never fell back to polling
   expect(await page.getAttribute('label.live', 'data-live')).toBe('push');
   await shot('table-live');
+
+  // the page of a run in progress follows it too; epochs are numbered from 1, as the CLI prints them
+  await page.click(`tr[data-run-id="${started.id}"] a.run-name`);
+  await page.waitForFunction(() => document.querySelector('.run-page')?.textContent?.includes('1 / 3 epochs'));
+  await repo.recordEpoch(started.id, { epoch: 1, valAuc: 0.75, trainLoss: 0.5, valLoss: 0.55, lr: 0.001 });
+  await page.waitForFunction(() => document.querySelector('.run-page')?.textContent?.includes('2 / 3 epochs'));
+  await page.waitForSelector('.epoch-chart canvas');
+  await page.click('summary:has-text("epoch records")');
+  const epochColumn = await page.$$eval('table.records', (tables) => {
+    const table = tables.find((t) => t.querySelector('th')?.textContent === 'epoch')!;
+    return Array.from(table.querySelectorAll('tbody tr td:first-child')).map((td) => td.textContent);
+  });
+  expect(epochColumn).toEqual(['1', '2']);
+  await shot('run-live');
 });
 
 test('without the event stream the table falls back to polling and still follows changes', async () => {

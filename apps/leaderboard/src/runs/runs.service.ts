@@ -13,6 +13,8 @@ import { toRunDetail, toRunRow } from './run.mapper';
 @Injectable()
 export class RunsService {
   private readonly lists = new RenderedListCache();
+  /** Pages being made, by cache key: requests arriving together after a change share one query. */
+  private readonly making = new Map<string, Promise<RenderedPage>>();
 
   constructor(
     private readonly runs: RunRepository,
@@ -33,9 +35,19 @@ export class RunsService {
     const version = await this.runs.changeVersion();
     const hit = this.lists.get(key, version, generation);
     if (hit) return hit;
-    const rendered = renderPage(await this.page(query));
-    this.lists.set(key, rendered, version, generation);
-    return rendered;
+    const making = `${version}:${generation}:${key}`;
+    let pending = this.making.get(making);
+    if (!pending) {
+      pending = this.page(query)
+        .then((page) => {
+          const rendered = renderPage(page);
+          this.lists.set(key, rendered, version, generation);
+          return rendered;
+        })
+        .finally(() => this.making.delete(making));
+      this.making.set(making, pending);
+    }
+    return pending;
   }
 
   async get(id: string): Promise<RunDetailDto> {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { fetchRun, fetchRuns } from '../api';
 import { AucValue, PromotedBadge, StatusBadge, Tags, TprValue } from '../components/badges';
 import { CopyCommand } from '../components/copy-command';
@@ -6,10 +6,9 @@ import { RecordsTable, YamlBlock } from '../components/data-view';
 import { EpochCharts } from '../components/epoch-charts';
 import { RocChart } from '../components/roc-chart';
 import { dateTime, duration, metric } from '../format';
+import { useRunChanges } from '../live';
 import { href, useTitle } from '../router';
 import type { EpochRow, RunDetail, RunRow } from '../types';
-
-const POLL_MS = 5000;
 
 function epochRows(run: RunDetail): EpochRow[] {
   return Array.isArray(run.epochs) ? run.epochs : [];
@@ -52,30 +51,36 @@ export function RunPage({ id }: { id: string }) {
     return () => controller.abort();
   }, [dataset]);
 
-  // A run still in progress is re-read so its curves grow while one watches.
+  // A run still in progress is re-read whenever it changes (pushed, or polled) so its curves grow while one watches.
+  const reload = useRef<() => void>(() => undefined);
   useEffect(() => {
     let cancelled = false;
-    let timer: number | undefined;
-    const controller = new AbortController();
+    let controller: AbortController | null = null;
     const load = async () => {
+      controller?.abort();
+      controller = new AbortController();
       try {
         const next = await fetchRun(id, controller.signal);
         if (cancelled) return;
         setRun(next);
         setError(null);
-        if (next.status === 'running' || next.status === 'queued') timer = window.setTimeout(load, POLL_MS);
       } catch (e) {
         if (!cancelled && (e as Error).name !== 'AbortError') setError((e as Error).message);
       }
     };
+    reload.current = () => void load();
     setRun(null);
     void load();
     return () => {
       cancelled = true;
-      controller.abort();
-      window.clearTimeout(timer);
+      controller?.abort();
+      reload.current = () => undefined;
     };
   }, [id]);
+  const inProgress = run?.id === id && (run.status === 'running' || run.status === 'queued');
+  useRunChanges(inProgress, (changes) => {
+    if (!changes || changes.some((c) => c.id === id || c.id === null)) reload.current();
+  });
 
   if (error) {
     return (
