@@ -6,6 +6,7 @@ import type { DatasetItem } from '../dataset/dataset-item';
 import type { ImageInputConfig } from '../image/input-config';
 import { samplePreparer } from './prepare-sample';
 import { streamBatches, type BadImagePolicy, type Batch, type SkippedImage, type StreamSample } from './stream-batches';
+import { streamBatchesInPlace } from './stream-in-place';
 import { PreparePool } from './worker-pool';
 
 export interface BatchLoaderOptions {
@@ -22,10 +23,11 @@ export interface BatchLoaderOptions {
   readonly dropLast?: boolean;
   /** Batches decoded ahead of the consumer (default 2). */
   readonly prefetchBatches?: number;
-  /** Images decoded at once (default: the number of CPUs, at least 2; with workers, at least 2 per worker). */
+  /** Images decoded at once (default: the number of CPUs, at least 2; with workers, at least 4 per worker). */
   readonly concurrency?: number;
   /**
-   * Worker threads that decode, augment and normalise samples (0: all in this thread, decoding on libuv's pool).
+   * Worker threads that decode, augment and normalise samples straight into the batch, a SharedArrayBuffer
+   * (0: all in this thread, decoding on libuv's pool).
    * Default {@link defaultWorkers}. A pipeline with a run-time registered (non built-in) augmentation runs in
    * this thread whatever this says. The batches are the same for any number of workers.
    */
@@ -61,20 +63,19 @@ export const WORKER_IDLE_MS = 20_000;
 export const WORKER_MIN_SAMPLES = 512;
 
 /**
- * Default worker count: `DFL_DATA_WORKERS` when set; else one per CPU when the augmentation does pixel work in
- * JavaScript (any step but the mirrors, which the normalising copy does for free; SBI above all) and the epoch
- * has at least {@link WORKER_MIN_SAMPLES} samples; else 0. Decoding alone gains nothing from workers: sharp already
- * decodes on libuv's threads, and on 2 cores the threads' own copies cost more than they spread (bench/data).
+ * Default worker count: `DFL_DATA_WORKERS` when set; else one per CPU for an epoch of at least
+ * {@link WORKER_MIN_SAMPLES} samples; else 0. Workers pay even for plain decoding: sharp spends ~0.5 ms of the
+ * calling thread per image (marshalling its options) and normalising is JavaScript, so in-thread the loader's
+ * thread is the bottleneck; with workers both run on every core (bench/data).
  */
-export function defaultWorkers(samples: number, augment?: AugmentPipeline): number {
+export function defaultWorkers(samples: number): number {
   const env = process.env.DFL_DATA_WORKERS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`DFL_DATA_WORKERS must be an integer >= 0, got '${env}'`);
     return n;
   }
-  const jsWork = augment?.steps.some((s) => s.p > 0 && s.spec.mirror === undefined) ?? false;
-  return jsWork && samples >= WORKER_MIN_SAMPLES ? availableParallelism() : 0;
+  return samples >= WORKER_MIN_SAMPLES ? availableParallelism() : 0;
 }
 
 /**
@@ -120,7 +121,7 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
   };
 
   const workerPool = (samples: number): PreparePool | null => {
-    const workers = transferable ? (options.workers ?? defaultWorkers(samples, augment)) : 0;
+    const workers = transferable ? (options.workers ?? defaultWorkers(samples)) : 0;
     if (workers === 0) return null;
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = null;
@@ -136,8 +137,9 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
     async *epoch(epoch: number) {
       const samples = plan(epoch);
       const workers = workerPool(samples.length);
-      const concurrency = Math.max(options.concurrency ?? defaultConcurrency(), 2 * (workers?.size ?? 0));
-      const stream = streamBatches(samples, async (sample) => [workers ? await workers.prepare(sample) : await prepareHere(sample)], {
+      // a worker overlaps its samples' decoding (libuv) with its JavaScript: keep a few in flight in each
+      const concurrency = Math.max(options.concurrency ?? defaultConcurrency(), 4 * (workers?.size ?? 0));
+      const o = {
         input,
         batchSize,
         dropLast: options.dropLast ?? false,
@@ -145,10 +147,11 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
         concurrency,
         policy: options.onBadImage ?? 'error',
         skipped,
-      });
+      };
       running++;
       try {
-        for await (const [batch] of stream) yield batch;
+        if (workers) yield* streamBatchesInPlace(samples, (sample, out, offset) => workers.prepareInto(sample, out, offset), o);
+        else for await (const [batch] of streamBatches(samples, async (sample) => [await prepareHere(sample)], o)) yield batch;
       } finally {
         running--;
         if (pool && running === 0) {

@@ -11,12 +11,11 @@ const { input } = setup;
 const prepare = samplePreparer({ input, fit: setup.fit, augment: setup.steps ? buildAugmentPipeline(setup.steps) : undefined });
 const port = parentPort as NonNullable<typeof parentPort>;
 
-port.on('message', ({ id, sample }: PrepareJob) => {
+port.on('message', ({ id, sample, out, offset }: PrepareJob) => {
   prepare(sample).then(
     ({ image, mirror }) => {
-      const floats = new Float32Array(image.width * image.height * 3);
-      writeNormalized(image, input.mean, input.std, floats, 0, mirror);
-      port.postMessage({ id, ok: true, floats } satisfies PrepareReply, [floats.buffer]);
+      writeNormalized(image, input.mean, input.std, new Float32Array(out), offset, mirror);
+      port.postMessage({ id, ok: true } satisfies PrepareReply);
     },
     (err: unknown) => {
       const e = err as Error;

@@ -7,11 +7,8 @@ import { ImageLoadError } from './load-image';
 import { orderedMap } from './ordered-map';
 import type { PreparedImage } from './prepare-sample';
 
-/**
- * One view of a prepared sample: an image at the input size (normalised when the batch is assembled, mirrored on
- * the way for a {@link PreparedImage}), or the normalised floats already (what the loader's workers send back).
- */
-export type PreparedView = RgbImage | PreparedImage | Float32Array;
+/** One view of a prepared sample at the input size, normalised when the batch is assembled (and mirrored then). */
+export type PreparedView = RgbImage | PreparedImage;
 
 /** What to do with an image that is missing, truncated or not an image. */
 export type BadImagePolicy = 'error' | 'skip';
@@ -68,48 +65,54 @@ export async function* streamBatches(
   let group: Array<{ sample: StreamSample; views: readonly PreparedView[] }> = [];
   const emit = (): Batch[] => {
     const n = group.length;
-    const labels = new Int32Array(n);
-    const synthetic = new Uint8Array(n);
-    group.forEach(({ sample }, i) => {
-      labels[i] = sample.fake > 0 ? 1 : (sample.item.label ?? -1);
-      synthetic[i] = sample.fake > 0 ? 1 : 0;
-    });
     const names = group.map((g) => g.sample.item.name);
     const viewCount = group[0].views.length;
-    const batches: Batch[] = [];
+    const perView: Float32Array[] = [];
     for (let v = 0; v < viewCount; v++) {
       const images = new Float32Array(n * pixels);
       group.forEach(({ views }, i) => {
         const view = views[v];
-        // not `instanceof`: a transferred array may come from another realm (jest runs specs in a vm context)
-        if (!('image' in view) && !('data' in view)) {
-          if (view.length !== pixels) throw new Error(`internal: view ${v} of ${names[i]} has ${view.length} floats, expected ${pixels}`);
-          images.set(view, i * pixels);
-          return;
-        }
         const { image, mirror } = 'image' in view ? view : { image: view, mirror: undefined };
         if (image.width !== input.size || image.height !== input.size) {
           throw new Error(`internal: view ${v} of ${names[i]} is ${image.width}x${image.height}, expected ${input.size}x${input.size}`);
         }
         writeNormalized(image, input.mean, input.std, images, i * pixels, mirror);
       });
-      batches.push({ images, shape: [n, input.size, input.size, 3], labels, names, synthetic, size: n });
+      perView.push(images);
     }
+    const meta = batchOf(group.map((g) => g.sample), perView[0], input);
     group = [];
-    return batches;
+    return perView.map((images) => ({ ...meta, images }));
   };
   for await (const result of orderedMap(samples, prepare, o.window, o.concurrency)) {
     if (!result.ok) {
-      const { item } = result.input;
-      if (!(result.error instanceof ImageLoadError)) {
-        throw new Error(`processing image ${item.path} failed: ${(result.error as Error)?.message ?? String(result.error)}`, { cause: result.error });
-      }
-      if (o.policy === 'error') throw new UserError(`${result.error.message} (data.bad_images: skip leaves such images out and lists them in the run report)`);
-      if (!o.skipped.has(item.path)) o.skipped.set(item.path, { path: item.path, name: item.name, reason: result.error.reason });
+      skipOrThrow(result.input, result.error, o);
       continue;
     }
     group.push({ sample: result.input, views: result.value });
     if (group.length === o.batchSize) yield emit();
   }
   if (group.length > 0 && !o.dropLast) yield emit();
+}
+
+/** A Batch over `images` (already filled) for these samples, in order. */
+export function batchOf(samples: readonly StreamSample[], images: Float32Array, input: ImageInputConfig): Batch {
+  const n = samples.length;
+  const labels = new Int32Array(n);
+  const synthetic = new Uint8Array(n);
+  samples.forEach((sample, i) => {
+    labels[i] = sample.fake > 0 ? 1 : (sample.item.label ?? -1);
+    synthetic[i] = sample.fake > 0 ? 1 : 0;
+  });
+  return { images, shape: [n, input.size, input.size, 3], labels, names: samples.map((s) => s.item.name), synthetic, size: n };
+}
+
+/** The bad-image policy for a sample that failed: throws (policy error, or not an image problem) or records it. */
+export function skipOrThrow(sample: StreamSample, error: unknown, o: Pick<StreamOptions, 'policy' | 'skipped'>): void {
+  const { item } = sample;
+  if (!(error instanceof ImageLoadError)) {
+    throw new Error(`processing image ${item.path} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+  if (o.policy === 'error') throw new UserError(`${error.message} (data.bad_images: skip leaves such images out and lists them in the run report)`);
+  if (!o.skipped.has(item.path)) o.skipped.set(item.path, { path: item.path, name: item.name, reason: error.reason });
 }

@@ -16,21 +16,24 @@ export interface WorkerSetup {
 export interface PrepareJob {
   readonly id: number;
   readonly sample: StreamSample;
+  /** The batch being filled (shared with the loader's thread) and where this sample's floats go in it. */
+  readonly out: SharedArrayBuffer;
+  readonly offset: number;
 }
 
 export type PrepareReply =
-  | { readonly id: number; readonly ok: true; readonly floats: Float32Array }
+  | { readonly id: number; readonly ok: true }
   | { readonly id: number; readonly ok: false; readonly load?: { readonly path: string; readonly reason: string }; readonly message: string; readonly stack?: string };
 
 interface Slot {
   readonly worker: Worker;
-  readonly pending: Map<number, { resolve: (floats: Float32Array) => void; reject: (err: unknown) => void }>;
+  readonly pending: Map<number, { resolve: () => void; reject: (err: unknown) => void }>;
 }
 
 /**
- * Worker threads that each decode, augment and normalise whole samples (`prepare-worker.ts`) and hand the floats
- * back by transfer (no copy). Samples carry their own seed, so the output does not depend on which worker ran
- * them nor on how many there are. Workers are unreferenced while idle: an unclosed pool never keeps the process
+ * Worker threads that each decode, augment and normalise whole samples (`prepare-worker.ts`), writing the floats
+ * straight into the batch (a SharedArrayBuffer): nothing is copied between threads. Samples carry their own seed,
+ * so the output does not depend on which worker ran them nor on how many there are. Workers are unreferenced while idle: an unclosed pool never keeps the process
  * alive, but one with work in flight does.
  */
 export class PreparePool {
@@ -60,8 +63,11 @@ export class PreparePool {
     return this.slots.length;
   }
 
-  /** The sample's normalised NHWC floats; rejects with an ImageLoadError for a bad image, as the in-thread path does. */
-  prepare(sample: StreamSample): Promise<Float32Array> {
+  /**
+   * Writes the sample's normalised NHWC floats into `out` (over a SharedArrayBuffer) at `offset`; rejects with an
+   * ImageLoadError for a bad image, as the in-thread path does.
+   */
+  prepareInto(sample: StreamSample, out: Float32Array, offset: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     let slot = this.slots[0];
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
@@ -69,7 +75,8 @@ export class PreparePool {
     return new Promise((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, sample } satisfies PrepareJob);
+      const job: PrepareJob = { id, sample, out: out.buffer as SharedArrayBuffer, offset: out.byteOffset / Float32Array.BYTES_PER_ELEMENT + offset };
+      slot.worker.postMessage(job);
     });
   }
 
@@ -82,7 +89,7 @@ export class PreparePool {
     if (!waiter) return;
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) slot.worker.unref();
-    if (reply.ok) waiter.resolve(reply.floats);
+    if (reply.ok) waiter.resolve();
     else if (reply.load) waiter.reject(new ImageLoadError(reply.load.path, reply.load.reason));
     else waiter.reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
   }
