@@ -16,11 +16,18 @@ export class RunChanges implements OnModuleInit, OnModuleDestroy {
   readonly state$ = new Subject<boolean>();
   /** Completes when the service shuts down (open event streams end with it, so the HTTP server can close). */
   readonly shutdown$ = new Subject<void>();
-  private readonly listener: RunChangeListener;
+  private readonly listener: RunChangeListener | null;
 
   constructor(@InjectDataSource() dataSource: DataSource, runs: RunRepository) {
+    // createDataSource always gives a URL; a DataSource made otherwise gets no live updates (and no list cache)
+    // rather than a LISTEN on whatever server pg's defaults point at.
+    const url = (dataSource.options as { url?: string }).url;
+    if (!url) {
+      this.listener = null;
+      return;
+    }
     this.listener = new RunChangeListener({
-      url: (dataSource.options as { url: string }).url,
+      url,
       onChange: (change) => {
         runs.forgetCounts();
         this.changes$.next(change);
@@ -34,21 +41,21 @@ export class RunChanges implements OnModuleInit, OnModuleDestroy {
 
   /** Whether changes are being received now; without it nothing may be cached and there is nothing to push. */
   get connected(): boolean {
-    return this.listener.connected;
+    return this.listener?.connected ?? false;
   }
 
   /** Moves on every change and every (dis)connection: a list cached under one value is stale under another. */
   get generation(): number {
-    return this.listener.generation;
+    return this.listener?.generation ?? 0;
   }
 
-  onModuleInit(): Promise<void> {
-    return this.listener.start();
+  async onModuleInit(): Promise<void> {
+    await this.listener?.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.shutdown$.next();
     this.shutdown$.complete();
-    await this.listener.stop();
+    await this.listener?.stop();
   }
 }
