@@ -92,7 +92,7 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo &info) {
       double bi = -ai * rstd * rstd * sumDyXc / rows;
       a[i] = float(ai);
       b[i] = float(bi);
-      k[i] = float(-ai * sumDy / rows - bi * mean[i]);
+      k[i] = float(-ai * sumDy / rows);  // x - mean is taken per element: folding mean into k would cancel
       dgamma[i] = float(sumDyXc * rstd);
       dbeta[i] = float(sumDy);
     }
@@ -103,7 +103,7 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo &info) {
       const float *row = x + r * c;
       float *out = dx + r * c;
 #pragma omp simd
-      for (int64_t i = 0; i < c; i++) out[i] = g[i] * pa[i] + row[i] * pb[i] + pk[i];
+      for (int64_t i = 0; i < c; i++) out[i] = g[i] * pa[i] + (row[i] - mean[i]) * pb[i] + pk[i];
     }
     return info.Env().Undefined();
   });

@@ -400,10 +400,14 @@ Napi::Value BatchNorm(const Napi::CallbackInfo &info) {
     const float *scale = optionalFloatData(info[5], c, "scale");
     float eps = info[6].As<Napi::Number>().FloatValue();
     float *out = floatData(info[7], n, "out");
+    // (x - mean) * mul + offset, as tfjs' cpu kernel computes it, not x * mul + (offset - mean * mul): that folded
+    // form cancels when x is near the mean, leaving an error of one ulp of mean * mul where the result should be
+    // ~0. Behind a ReLU that turns the sign of values within rounding of zero at random, and each such flip moves a
+    // gradient by percents (the native-vs-cpu resnet18 gradient mismatch).
     std::vector<float> mul(c), add(c);
     for (int64_t i = 0; i < c; i++) {
       mul[i] = (scale ? scale[i] : 1.f) / std::sqrt(var[i] + eps);
-      add[i] = (offset ? offset[i] : 0.f) - mean[i] * mul[i];
+      add[i] = offset ? offset[i] : 0.f;
     }
     int64_t rows = n / c;
     const float *m = mul.data(), *ad = add.data();
@@ -412,7 +416,7 @@ Napi::Value BatchNorm(const Napi::CallbackInfo &info) {
       const float *xr = x + r * c;
       float *o = out + r * c;
 #pragma omp simd
-      for (int64_t i = 0; i < c; i++) o[i] = xr[i] * m[i] + ad[i];
+      for (int64_t i = 0; i < c; i++) o[i] = (xr[i] - mean[i]) * m[i] + ad[i];
     }
     return info.Env().Undefined();
   });

@@ -10,6 +10,18 @@ import { selectEngine, type EngineName } from './select-engine';
  * Sizes keep every BatchNorm's batch statistics over >= 8 values: at 1x1 spatial with batch 2, normalising two
  * values is ill-conditioned and float32 summation order alone moves the loss by 1e-3.
  *
+ * Discontinuities make this comparison fragile: a ReLU (or ReLU6, or a max-pool argmax) whose input lies within
+ * float32 rounding of its threshold can decide differently on two correct engines, and one such element moves a
+ * BatchNorm bias gradient by percents when the statistics are over a few dozen values. Every element-wise or
+ * reduction kernel that feeds a ReLU must therefore round the way the cpu backend does near zero. Two such flips
+ * were the whole of the "native gradients differ by 6e-2" report (2026-11-26): the native FusedBatchNorm computed
+ * x * s + (offset - mean * s), which leaves one ulp of mean * s where the output should be ~0 (fixed: (x - mean) * s
+ * + offset, as tfjs' cpu kernel; resnet18 at 48 px batch 2 went from 3.4e-2 to 1.7e-5); and at batch 8 one
+ * pre-activation at 2e-6 on cpu comes out at -3.5e-6 on native with 2 threads (ordinary float32 accumulation-order
+ * noise, ~1e-5 at layer4): pinning that one ReLU mask element to cpu's decision gives 7e-6 everywhere, and every
+ * native kernel call of that step matches the cpu kernel on the same inputs to 3e-6. So do not raise the batch
+ * or size here without checking how many ReLU inputs lie within ~1e-5 of zero.
+ *
  * Measured 2026-11-26 (wasm vs cpu, worst tensor): tiny_cnn passes; resnet18 1.9e-5, mobilenet_v3_small 3.8e-5,
  * efficientnet_b0 1.3e-4 (loss 5e-5); mobilenet_v2 FAILS at 4e-2 on some 1x1 expand-conv weights at 64-128 px,
  * with its loss equal within 1e-5 - and wasm vs native, and native vs cpu, differ by the same few percent there,

