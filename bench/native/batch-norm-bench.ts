@@ -1,12 +1,12 @@
 /**
- * One training BatchNorm (forward + backward) at resnet18 sizes on `native`: @dfl/models' batchNormTraining
- * (channel sums as matMul, composed gradient) against nativeBatchNormTraining (one pass for the statistics, two
+ * One training BatchNorm (forward + backward) at resnet18 sizes on `native`: @dfl/models' composition from tfjs
+ * ops (channel sums as matMul, composed gradient; what batchNormTraining runs on the other backends) against nativeBatchNormTraining (one pass for the statistics, two
  * for the gradient). CPU milliseconds per call on one thread, so the shared cores' load barely moves them.
  *
  *   node -r @swc-node/register bench/native/batch-norm-bench.ts
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchNormTraining } from '@dfl/models';
+import { composedBatchNormTraining } from '@dfl/models';
 import { nativeBatchNormTraining, registerNativeBackend } from '@dfl/native-engine';
 
 async function main(): Promise<void> {
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   if (!reg.ok) return console.log(`native engine unavailable: ${reg.reason}`);
   await tf.setBackend('native');
   type Impl = (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, eps: number) => { y: tf.Tensor };
-  const impls: [string, Impl][] = [['@dfl/models batchNormTraining', batchNormTraining], ['nativeBatchNormTraining', nativeBatchNormTraining]];
+  const impls: [string, Impl][] = [['@dfl/models composedBatchNormTraining', composedBatchNormTraining], ['nativeBatchNormTraining', nativeBatchNormTraining]];
   for (const shape of [[32, 64, 64, 64], [32, 32, 32, 64], [32, 16, 16, 128], [32, 8, 8, 256]]) {
     const c = shape[3];
     const x = tf.randomNormal(shape);

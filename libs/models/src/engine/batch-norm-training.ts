@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { channelSum } from './batch-norm-gradient';
+import { loadNativeEngine, NATIVE_BACKEND, type NativeBatchNormTraining } from './native-engine-loader';
 
 export interface BatchNormTrainingResult {
   /** (x - mean) / sqrt(variance + eps) * gamma + beta, with the batch statistics. */
@@ -15,8 +16,24 @@ export interface BatchNormTrainingResult {
  * dx = gamma·rstd·(dy - mean(dy) - x̂·mean(dy·x̂)). Same result as tf.moments + tf.batchNorm, but the backward
  * pass is two channel sums and a few full-size passes, instead of differentiating moments (ones-filled means,
  * squared differences) and tfjs's tiled FusedBatchNorm gradient; about a third of a resnet18 step on wasm.
+ *
+ * While the `native` backend is active this is the addon's nativeBatchNormTraining (the same contract: statistics
+ * in one pass, the gradient in two, ~3x cheaper than the composition below on that backend), unless
+ * DFL_NATIVE_BATCH_NORM=off.
  */
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainingResult {
+  const native = tf.getBackend() === NATIVE_BACKEND ? nativeImplementation() : undefined;
+  return native ? native(x, gamma, beta, eps) : composedBatchNormTraining(x, gamma, beta, eps);
+}
+
+/** `DFL_NATIVE_BATCH_NORM=off` keeps the composition on `native` too (to measure or rule out the native kernels). */
+function nativeImplementation(): NativeBatchNormTraining | undefined {
+  if (process.env.DFL_NATIVE_BATCH_NORM === 'off') return undefined;
+  return loadNativeEngine().module?.nativeBatchNormTraining;
+}
+
+/** The composition from tfjs ops, on every backend but `native` (exported for tests and benchmarks). */
+export function composedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainingResult {
   const c = x.shape[x.rank - 1];
   const n = x.size / c;
   // Computed outside the custom op: they are not its inputs, so the tape prunes them from the backward pass,

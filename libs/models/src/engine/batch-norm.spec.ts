@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { SeededRandom } from '@dfl/core';
 import { fusedBatchNormGradConfig, registerBatchNormGradient, unregisterBatchNormGradient } from './batch-norm-gradient';
 import { batchNormTraining } from './batch-norm-training';
+import { loadNativeEngine, NATIVE_BACKEND } from './native-engine-loader';
 
 const EPS = 1e-5;
 
@@ -91,5 +92,40 @@ describe('BatchNorm gradients', () => {
     tf.dispose(grads);
     expect(tf.engine().backend.numDataIds()).toBe(dataIds);
     tf.dispose([x, g, b]);
+  });
+
+  const native = loadNativeEngine().module;
+  const nativeReady = (() => {
+    if (!native?.nativeBatchNormTraining) return false;
+    const r = native.registerNativeBackend() as { ok?: boolean } | undefined;
+    return r?.ok !== false;
+  })();
+  (nativeReady ? it : it.skip)('on the native backend batchNormTraining runs the addon\'s kernels and equals the cpu reference', async () => {
+    const shape = [3, 5, 4, 6];
+    const rng = new SeededRandom(7);
+    const vals = [rand(rng, shape, 3, -1), rand(rng, [shape[3]], 0.5, 1), rand(rng, [shape[3]]), rand(rng, shape)].map((t) => {
+      const v = { data: t.dataSync().slice(), shape: t.shape };
+      t.dispose();
+      return v;
+    });
+    const on = async (backend: string, bn: typeof reference) => {
+      await tf.setBackend(backend);
+      const [x, g, b, r] = vals.map((v) => tf.tensor(v.data, v.shape));
+      const out = bnGrads(bn, x, g, b, r).map((t) => tf.tensor(t.dataSync().slice(), t.shape));
+      tf.dispose([x, g, b, r]);
+      return out;
+    };
+    const want = await on('cpu', reference);
+    const got = await on(NATIVE_BACKEND, (x, g, b) => batchNormTraining(x, g, b, EPS).y);
+    for (let i = 0; i < want.length; i++) expect(relErr(got[i], want[i])).toBeLessThan(1e-4);
+    await tf.setBackend(NATIVE_BACKEND);
+    const x = tf.tensor(vals[0].data, vals[0].shape);
+    const profile = await tf.profile(() =>
+      tf.grads((xx: tf.Tensor) => tf.sum(batchNormTraining(xx, tf.ones([shape[3]]), tf.zeros([shape[3]]), EPS).y))([x]));
+    const kernels = profile.kernels.map((k) => k.name);
+    expect(kernels).toContain('DflBatchNormStats');
+    expect(kernels).toContain('DflBatchNormGrad');
+    x.dispose();
+    await tf.setBackend('cpu');
   });
 });

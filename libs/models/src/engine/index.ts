@@ -15,4 +15,4 @@ export {
 } from './wasm-kernels/register-wasm-training-kernels';
 export { engineReport, findOneDnn, formatEngineReport, type EngineReport } from './engine-report';
 export { registerBatchNormGradient, unregisterBatchNormGradient, channelSum } from './batch-norm-gradient';
-export { batchNormTraining, type BatchNormTrainingResult } from './batch-norm-training';
+export { batchNormTraining, composedBatchNormTraining, type BatchNormTrainingResult } from './batch-norm-training';

@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs';
 import { tryRequire } from './optional-module';
 
 /**
@@ -11,9 +12,16 @@ export const NATIVE_BACKEND = 'native';
 
 export type NativeRegistration = { ok: true; threads?: number; kernels?: string[] } | { ok: false; reason: string };
 
+/** Training BatchNorm over the last axis: the same contract as `batchNormTraining` (batch-norm-training.ts). */
+export type NativeBatchNormTraining = (
+  x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number,
+) => { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D };
+
 export interface NativeEngineModule {
   registerNativeBackend(): NativeRegistration | void | Promise<NativeRegistration | void>;
   nativeEngineInfo?: () => { threads?: number; onednnVersion?: string; isa?: string };
+  /** Optional: BatchNorm statistics and gradient in the addon; used while the `native` backend is active. */
+  nativeBatchNormTraining?: NativeBatchNormTraining;
 }
 
 export interface NativeLoad {
@@ -21,7 +29,15 @@ export interface NativeLoad {
   reason?: string;
 }
 
+let loaded: NativeLoad | undefined;
+
+/** Loads the package once (later calls return the same answer). */
 export function loadNativeEngine(): NativeLoad {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): NativeLoad {
   const { module, reason } = tryRequire(NATIVE_PACKAGE);
   if (module === undefined) return { reason };
   const m = module as Partial<NativeEngineModule>;
