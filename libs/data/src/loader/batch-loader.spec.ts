@@ -76,6 +76,20 @@ describe('createBatchLoader', () => {
     }
   });
 
+  it('a worker epoch stopped early leaves no sample writing into the next epoch', async () => {
+    const augment = buildAugmentPipeline([{ name: 'hflip', p: 0.5 }]);
+    const loader = createBatchLoader({ items, input, augment, batchSize: 2, seed: 3, workers: 2, concurrency: 8 });
+    try {
+      for await (const _ of loader.epoch(0)) break; // the rest of the window is still in the workers
+      const there: Batch[] = [];
+      for await (const b of loader.epoch(1)) there.push(b);
+      const here = await collect({ items, input, augment, batchSize: 2, seed: 3, workers: 0 }, 1);
+      expect(there.map((b) => [...b.images])).toEqual(here.map((b) => [...b.images]));
+    } finally {
+      await loader.close();
+    }
+  });
+
   it('adds SBI pseudo-fakes of the real images, labelled 1', async () => {
     const augment = buildAugmentPipeline([{ name: 'sbi', p: 1 }]);
     const real = items.filter((i) => i.label === 0);

@@ -6,7 +6,7 @@ import type { DatasetItem } from '../dataset/dataset-item';
 import type { ImageInputConfig } from '../image/input-config';
 import { samplePreparer } from './prepare-sample';
 import { streamBatches, type BadImagePolicy, type Batch, type SkippedImage, type StreamSample } from './stream-batches';
-import { streamBatchesInPlace } from './stream-in-place';
+import { createBatchRing, streamBatchesInPlace, type BatchRing } from './stream-in-place';
 import { PreparePool } from './worker-pool';
 
 export interface BatchLoaderOptions {
@@ -96,6 +96,7 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
   const prepareHere = samplePreparer({ input, augment, fit: options.fit });
   const transferable = !augment || augment.steps.every((s) => isBuiltInAugmentation(s.spec));
   let pool: PreparePool | null = null;
+  const rings: BatchRing[] = []; // idle batch rings; an epoch takes one (two epochs at once each have their own)
   let running = 0;
   let idleTimer: NodeJS.Timeout | null = null;
   const stopPool = async () => {
@@ -103,6 +104,7 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
     idleTimer = null;
     const p = pool;
     pool = null;
+    rings.length = 0;
     await p?.close();
   };
 
@@ -150,8 +152,16 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
       };
       running++;
       try {
-        if (workers) yield* streamBatchesInPlace(samples, (sample, out, offset) => workers.prepareInto(sample, out, offset), o);
-        else for await (const [batch] of streamBatches(samples, async (sample) => [await prepareHere(sample)], o)) yield batch;
+        if (workers) {
+          const ring = rings.pop() ?? createBatchRing(o);
+          try {
+            yield* streamBatchesInPlace(samples, (sample, out, offset) => workers.prepareInto(sample, out, offset), o, ring);
+          } finally {
+            rings.push(ring);
+          }
+        } else {
+          for await (const [batch] of streamBatches(samples, async (sample) => [await prepareHere(sample)], o)) yield batch;
+        }
       } finally {
         running--;
         if (pool && running === 0) {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { faceCropRect, type FaceCrop } from '../dataset/face-crop';
 import { decodeImage, displayedSize } from '../image/decode';
+import { decodeJpegFast, hasFastJpeg, looksLikeJpeg } from '../image/fast-jpeg';
 import type { Interpolation } from '../image/input-config';
 import type { RgbImage } from '../image/rgb-image';
 
@@ -28,6 +29,13 @@ export async function loadImage(path: string, size: number, interpolation: Inter
       const { width, height } = await displayedSize(path);
       const crop = faceCropRect(face.box, face.margin, width, height) ?? undefined;
       return await decodeImage(path, { size, interpolation, fit, crop });
+    }
+    if (hasFastJpeg() && /\.jpe?g$/i.test(path)) {
+      // the fast path only when no resampling is needed, so its pixels are sharp's: else sharp decodes the bytes
+      const bytes = await fs.readFile(path);
+      const image = looksLikeJpeg(bytes) ? decodeJpegFast(bytes) : null;
+      if (image && image.width === size && image.height === size) return image;
+      return await decodeImage(bytes, { size, interpolation, fit });
     }
     return await decodeImage(path, { size, interpolation, fit });
   } catch (err) {

@@ -1,0 +1,59 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { loadImage } from '../loader/load-image';
+import { tempDir, texturedImage } from '../testing/test-images';
+import { decodeImage } from './decode';
+import { decodeJpegFast, hasFastJpeg } from './fast-jpeg';
+
+const raw = (w: number, h: number, channels: 1 | 3 = 3) => {
+  const rgb = texturedImage(w, h, 4).data;
+  if (channels === 3) return sharp(rgb, { raw: { width: w, height: h, channels: 3 } });
+  const grey = new Uint8Array(w * h).map((_, i) => rgb[i * 3]);
+  return sharp(grey, { raw: { width: w, height: h, channels: 1 } });
+};
+
+// The addon is built at install when libjpeg's headers are there (scripts/build-addon.js); without it the
+// loader decodes with sharp, which the rest of the suite covers.
+const withAddon = hasFastJpeg() ? describe : describe.skip;
+
+withAddon('JPEG fast path (native/jpeg_decode.c)', () => {
+  it.each([
+    ['baseline 4:2:0', () => raw(40, 24).jpeg({ quality: 90 })],
+    ['4:4:4', () => raw(33, 17).jpeg({ quality: 95, chromaSubsampling: '4:4:4' })],
+    ['progressive', () => raw(40, 24).jpeg({ progressive: true })],
+    ['grayscale', () => raw(24, 24, 1).jpeg()],
+  ])('decodes %s JPEGs to the same pixels as sharp', async (_name, make) => {
+    const bytes = await make().toBuffer();
+    const fast = decodeJpegFast(bytes);
+    const slow = await decodeImage(bytes);
+    expect(fast).not.toBeNull();
+    expect([fast?.width, fast?.height]).toEqual([slow.width, slow.height]);
+    expect(Buffer.from(fast!.data).equals(Buffer.from(slow.data))).toBe(true);
+  });
+
+  it('leaves to sharp what it cannot decode exactly: EXIF, ICC, CMYK, truncated or not a JPEG', async () => {
+    const exif = await raw(40, 20).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const icc = await raw(16, 16).jpeg().withIccProfile('p3').toBuffer();
+    const cmyk = await raw(16, 16).toColourspace('cmyk').jpeg().toBuffer();
+    const whole = await raw(64, 64).jpeg().toBuffer();
+    for (const bytes of [exif, icc, cmyk, whole.subarray(0, whole.length >> 1), Buffer.from('not a jpeg at all')]) {
+      expect(decodeJpegFast(bytes)).toBeNull();
+    }
+  });
+
+  it('loadImage takes it only when no resampling is needed, and still names bad files', async () => {
+    const dir = tempDir('dfl-fastjpeg-');
+    const file = path.join(dir, 'a.jpg');
+    await raw(32, 32).jpeg().toFile(file);
+    for (const size of [32, 20]) {
+      const viaLoad = await loadImage(file, size, 'bilinear');
+      const viaSharp = await decodeImage(file, { size, interpolation: 'bilinear' });
+      expect(Buffer.from(viaLoad.data).equals(Buffer.from(viaSharp.data))).toBe(true);
+    }
+    const truncated = path.join(dir, 't.jpg');
+    writeFileSync(truncated, readFileSync(file).subarray(0, 300));
+    await expect(loadImage(truncated, 32, 'bilinear')).rejects.toThrow(/t\.jpg: not a readable JPEG/);
+    await expect(loadImage(path.join(dir, 'gone.jpg'), 32, 'bilinear')).rejects.toThrow(/gone\.jpg: file not found/);
+  });
+});
