@@ -8,10 +8,15 @@
  * produces the error messages.
  *
  * decode(bytes: Buffer | Uint8Array): { width, height, data: Uint8Array } | null
+ * decodeNormalized(bytes, out: Float32Array, offset, lut: Float32Array(768), width, height, mirrorX, mirrorY): boolean
+ *   writes lut[c * 256 + v] per channel value straight into out (NHWC, from `offset` floats), mirrored as asked, when
+ *   the image is exactly width x height and decodable here; false otherwise (nothing written). The loader's
+ *   normalising copy (writeNormalized) in C, fused with the decode: no intermediate RGB array.
  */
 #include <node_api.h>
 #include <setjmp.h>
 #include <stdio.h> /* before jpeglib.h, which uses FILE */
+#include <stdlib.h>
 #include <string.h>
 #include <jpeglib.h>
 
@@ -36,6 +41,17 @@ static int needs_sharp(j_decompress_ptr cinfo) {
   return !(cs == JCS_YCbCr || cs == JCS_GRAYSCALE || cs == JCS_RGB);
 }
 
+/* The bytes of a Buffer or Uint8Array argument; 0 when it is neither. */
+static int get_bytes(napi_env env, napi_value value, void **bytes, size_t *length) {
+  bool is_buffer = false;
+  napi_is_buffer(env, value, &is_buffer);
+  if (is_buffer) return napi_get_buffer_info(env, value, bytes, length) == napi_ok;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t offset;
+  return napi_get_typedarray_info(env, value, &type, length, bytes, &ab, &offset) == napi_ok && type == napi_uint8_array;
+}
+
 static napi_value decode(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], null_value;
@@ -43,17 +59,7 @@ static napi_value decode(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return null_value;
   void *bytes = NULL;
   size_t length = 0;
-  bool is_buffer = false;
-  napi_is_buffer(env, argv[0], &is_buffer);
-  if (is_buffer) {
-    if (napi_get_buffer_info(env, argv[0], &bytes, &length) != napi_ok) return null_value;
-  } else {
-    napi_typedarray_type type;
-    napi_value ab;
-    size_t offset;
-    if (napi_get_typedarray_info(env, argv[0], &type, &length, &bytes, &ab, &offset) != napi_ok || type != napi_uint8_array) return null_value;
-  }
-  if (length < 4) return null_value;
+  if (!get_bytes(env, argv[0], &bytes, &length) || length < 4) return null_value;
 
   struct jpeg_decompress_struct cinfo;
   struct error_manager jerr;
@@ -102,9 +108,85 @@ static napi_value decode(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static napi_value decode_normalized(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8], result;
+  napi_get_boolean(env, false, &result);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 8) return result;
+  void *bytes = NULL, *out_data = NULL, *lut_data = NULL;
+  size_t length = 0, out_length = 0, lut_length = 0, ignored;
+  napi_typedarray_type type;
+  napi_value ab;
+  int64_t offset;
+  uint32_t want_w, want_h;
+  bool mirror_x, mirror_y;
+  if (!get_bytes(env, argv[0], &bytes, &length) || length < 4) return result;
+  if (napi_get_typedarray_info(env, argv[1], &type, &out_length, &out_data, &ab, &ignored) != napi_ok || type != napi_float32_array) return result;
+  if (napi_get_value_int64(env, argv[2], &offset) != napi_ok || offset < 0) return result;
+  if (napi_get_typedarray_info(env, argv[3], &type, &lut_length, &lut_data, &ab, &ignored) != napi_ok || type != napi_float32_array || lut_length != 768) return result;
+  if (napi_get_value_uint32(env, argv[4], &want_w) != napi_ok || napi_get_value_uint32(env, argv[5], &want_h) != napi_ok) return result;
+  if (napi_get_value_bool(env, argv[6], &mirror_x) != napi_ok || napi_get_value_bool(env, argv[7], &mirror_y) != napi_ok) return result;
+  size_t stride = (size_t)want_w * 3;
+  if ((size_t)offset + stride * want_h > out_length) return result;
+  float *out = (float *)out_data + offset;
+  const float *lut = (const float *)lut_data;
+
+  struct jpeg_decompress_struct cinfo;
+  struct error_manager jerr;
+  unsigned char *volatile row = NULL;
+  cinfo.err = jpeg_std_error(&jerr.pub);
+  jerr.pub.error_exit = on_error;
+  jerr.pub.emit_message = on_message;
+  if (setjmp(jerr.jump)) {
+    /* a failure half-way leaves some rows written: the caller redoes the whole sample by the general path */
+    jpeg_destroy_decompress(&cinfo);
+    free(row);
+    return result;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, (const unsigned char *)bytes, (unsigned long)length);
+  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
+  jpeg_read_header(&cinfo, TRUE);
+  if (needs_sharp(&cinfo) || cinfo.image_width != want_w || cinfo.image_height != want_h) {
+    jpeg_destroy_decompress(&cinfo);
+    return result;
+  }
+  cinfo.out_color_space = JCS_RGB;
+  jpeg_start_decompress(&cinfo);
+  row = (unsigned char *)malloc(stride);
+  if (row == NULL) longjmp(jerr.jump, 1);
+  while (cinfo.output_scanline < want_h) {
+    size_t y = cinfo.output_scanline;
+    JSAMPROW r = row;
+    jpeg_read_scanlines(&cinfo, &r, 1);
+    float *dst = out + (mirror_y ? want_h - 1 - y : y) * stride;
+    if (!mirror_x) {
+      for (size_t i = 0; i < stride; i += 3) {
+        dst[i] = lut[row[i]];
+        dst[i + 1] = lut[256 + row[i + 1]];
+        dst[i + 2] = lut[512 + row[i + 2]];
+      }
+    } else {
+      for (size_t i = 0, d = stride - 3; i < stride; i += 3, d -= 3) {
+        dst[d] = lut[row[i]];
+        dst[d + 1] = lut[256 + row[i + 1]];
+        dst[d + 2] = lut[512 + row[i + 2]];
+      }
+    }
+  }
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  free(row);
+  napi_get_boolean(env, true, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
   napi_set_named_property(env, exports, "decode", fn);
+  napi_create_function(env, "decodeNormalized", NAPI_AUTO_LENGTH, decode_normalized, NULL, &fn);
+  napi_set_named_property(env, exports, "decodeNormalized", fn);
   return exports;
 }

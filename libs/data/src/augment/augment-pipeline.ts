@@ -29,6 +29,8 @@ export interface AugmentPipeline {
   readonly steps: readonly ResolvedAugmentStep[];
   /** Pseudo-fakes the loader adds per real image each epoch (sum of the fake sources' `p`; 0 without one). */
   readonly fakesPerReal: number;
+  /** True when every transform step is a mirror: applyDeferringMirrors then never looks at the pixels. */
+  readonly mirrorsOnly: boolean;
   /** Runs the transform steps in order, each with its probability. */
   apply(image: RgbImage, rng: SeededRandom, context: AugmentContext): Promise<RgbImage>;
   /**
@@ -68,6 +70,7 @@ export function buildAugmentPipeline(steps: ReadonlyArray<AugmentStepConfig>): A
   return {
     steps: resolved,
     fakesPerReal: fakeSources.reduce((acc, s) => acc + s.p, 0),
+    mirrorsOnly: transforms.every((s) => s.spec.mirror !== undefined),
     async apply(image, rng, context) {
       let current = image;
       for (const step of transforms) {

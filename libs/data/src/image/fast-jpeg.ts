@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { Mirror } from './normalize';
 import type { RgbImage } from './rgb-image';
 
 /*
@@ -10,6 +11,7 @@ import type { RgbImage } from './rgb-image';
 
 interface JpegAddon {
   decode(bytes: Uint8Array): RgbImage | null;
+  decodeNormalized(bytes: Uint8Array, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): boolean;
 }
 
 let addon: JpegAddon | null | undefined;
@@ -34,6 +36,15 @@ export function hasFastJpeg(): boolean {
 /** The RGB pixels of a plain JPEG, or null when the fast path cannot decode it exactly as sharp would. */
 export function decodeJpegFast(bytes: Uint8Array): RgbImage | null {
   return load()?.decode(bytes) ?? null;
+}
+
+/**
+ * Decodes a plain JPEG of exactly width x height straight into normalised floats (`lut` from `normalizationTable`),
+ * mirrored as asked: the pixels `decodeJpegFast` + `writeNormalized` would give, without the RGB array between.
+ * False (and nothing to rely on in `out`) when the fast path cannot take this image.
+ */
+export function decodeJpegNormalizedInto(bytes: Uint8Array, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirror: Mirror): boolean {
+  return load()?.decodeNormalized(bytes, out, offset, lut, width, height, mirror.horizontal, mirror.vertical) ?? false;
 }
 
 /** True for bytes that start like a JPEG (SOI marker), whatever the file is called. */

@@ -48,7 +48,8 @@ export function writeNormalized(
 
 const tables = new Map<string, Float32Array>();
 
-function normalizationTable(mean: readonly number[], std: readonly number[]): Float32Array {
+/** `(v / 255 - mean[c]) / std[c]` for every byte v, at `c * 256 + v`; cached per (mean, std). */
+export function normalizationTable(mean: readonly number[], std: readonly number[]): Float32Array {
   const key = `${mean.join(',')}|${std.join(',')}`;
   let lut = tables.get(key);
   if (!lut) {

@@ -76,6 +76,26 @@ describe('createBatchLoader', () => {
     }
   });
 
+  it('gives the same batches of JPEGs (the native fast path) with and without workers', async () => {
+    const dir = tempDir('dfl-loader-jpeg-');
+    const jpegs: DatasetItem[] = [];
+    for (let i = 0; i < 6; i++) {
+      const name = `j${i}.jpg`;
+      jpegs.push({ path: await writeImage(path.join(dir, name), texturedImage(16, 16, 50 + i)), name, label: 0 });
+    }
+    const augment = buildAugmentPipeline([{ name: 'hflip', p: 0.5 }, { name: 'vflip', p: 0.5 }]);
+    const here = await collect({ items: jpegs, input, augment, batchSize: 4, seed: 9, workers: 0 });
+    const loader = createBatchLoader({ items: jpegs, input, augment, batchSize: 4, seed: 9, workers: 1 });
+    try {
+      const there: Batch[] = [];
+      for await (const b of loader.epoch(0)) there.push(b);
+      expect(names(there)).toEqual(names(here));
+      expect(there.map((b) => [...b.images])).toEqual(here.map((b) => [...b.images]));
+    } finally {
+      await loader.close();
+    }
+  });
+
   it('a worker epoch stopped early leaves no sample writing into the next epoch', async () => {
     const augment = buildAugmentPipeline([{ name: 'hflip', p: 0.5 }]);
     const loader = createBatchLoader({ items, input, augment, batchSize: 2, seed: 3, workers: 2, concurrency: 8 });

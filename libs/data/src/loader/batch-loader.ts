@@ -4,9 +4,10 @@ import type { AugmentPipeline } from '../augment/augment-pipeline';
 import { isBuiltInAugmentation } from '../augment/augmentation-registry';
 import type { DatasetItem } from '../dataset/dataset-item';
 import type { ImageInputConfig } from '../image/input-config';
-import { samplePreparer } from './prepare-sample';
-import { streamBatches, type BadImagePolicy, type Batch, type SkippedImage, type StreamSample } from './stream-batches';
-import { createBatchRing, streamBatchesInPlace, type BatchRing } from './stream-in-place';
+import { samplePreparerInto } from './prepare-sample';
+import type { BadImagePolicy, Batch, SkippedImage, StreamSample } from './stream-batches';
+import { streamBatchesInPlace } from './stream-in-place';
+import { streamWorkerBatches } from './stream-workers';
 import { PreparePool } from './worker-pool';
 
 export interface BatchLoaderOptions {
@@ -23,11 +24,11 @@ export interface BatchLoaderOptions {
   readonly dropLast?: boolean;
   /** Batches decoded ahead of the consumer (default 2). */
   readonly prefetchBatches?: number;
-  /** Images decoded at once (default: the number of CPUs, at least 2; with workers, at least 4 per worker). */
+  /** Images decoded at once in this thread (default: the number of CPUs, at least 2); each worker runs 4. */
   readonly concurrency?: number;
   /**
-   * Worker threads that decode, augment and normalise samples straight into the batch, a SharedArrayBuffer
-   * (0: all in this thread, decoding on libuv's pool).
+   * Worker threads that decode, augment and normalise whole batches and hand each over without a copy (0: all
+   * in this thread, sharp decoding on libuv's pool). `prefetchBatches` batches per worker run ahead.
    * Default {@link defaultWorkers}. A pipeline with a run-time registered (non built-in) augmentation runs in
    * this thread whatever this says. The batches are the same for any number of workers.
    */
@@ -93,10 +94,9 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
   const shuffle = options.shuffle ?? augment !== undefined;
   const skipped = new Map<string, SkippedImage>();
   const fakesPerReal = augment?.fakesPerReal ?? 0;
-  const prepareHere = samplePreparer({ input, augment, fit: options.fit });
+  const prepareHere = samplePreparerInto({ input, augment, fit: options.fit });
   const transferable = !augment || augment.steps.every((s) => isBuiltInAugmentation(s.spec));
   let pool: PreparePool | null = null;
-  const rings: BatchRing[] = []; // idle batch rings; an epoch takes one (two epochs at once each have their own)
   let running = 0;
   let idleTimer: NodeJS.Timeout | null = null;
   const stopPool = async () => {
@@ -104,7 +104,6 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
     idleTimer = null;
     const p = pool;
     pool = null;
-    rings.length = 0;
     await p?.close();
   };
 
@@ -139,8 +138,7 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
     async *epoch(epoch: number) {
       const samples = plan(epoch);
       const workers = workerPool(samples.length);
-      // a worker overlaps its samples' decoding (libuv) with its JavaScript: keep a few in flight in each
-      const concurrency = Math.max(options.concurrency ?? defaultConcurrency(), 4 * (workers?.size ?? 0));
+      const concurrency = options.concurrency ?? defaultConcurrency();
       const o = {
         input,
         batchSize,
@@ -152,16 +150,8 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
       };
       running++;
       try {
-        if (workers) {
-          const ring = rings.pop() ?? createBatchRing(o);
-          try {
-            yield* streamBatchesInPlace(samples, (sample, out, offset) => workers.prepareInto(sample, out, offset), o, ring);
-          } finally {
-            rings.push(ring);
-          }
-        } else {
-          for await (const [batch] of streamBatches(samples, async (sample) => [await prepareHere(sample)], o)) yield batch;
-        }
+        if (workers) yield* streamWorkerBatches(samples, workers, o, (options.prefetchBatches ?? 2) * workers.size);
+        else yield* streamBatchesInPlace(samples, prepareHere, o);
       } finally {
         running--;
         if (pool && running === 0) {

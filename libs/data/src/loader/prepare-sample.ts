@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { SeededRandom } from '@dfl/core';
 import type { AugmentPipeline } from '../augment/augment-pipeline';
 import { resizeImage } from '../image/decode';
 import type { ImageInputConfig } from '../image/input-config';
-import type { Mirror } from '../image/normalize';
+import { decodeJpegNormalizedInto, hasFastJpeg } from '../image/fast-jpeg';
+import { normalizationTable, writeNormalized, type Mirror } from '../image/normalize';
 import { flipHorizontal, flipVertical } from '../image/pixel-ops';
-import type { RgbImage } from '../image/rgb-image';
+import { createImage, type RgbImage } from '../image/rgb-image';
 import { loadImage } from './load-image';
 import type { StreamSample } from './stream-batches';
 
@@ -18,6 +21,8 @@ export interface PrepareSettings {
   readonly input: ImageInputConfig;
   readonly augment?: AugmentPipeline;
   readonly fit?: 'fill' | 'cover';
+  /** Read JPEG files for the fused path synchronously (in a worker thread, which does nothing else). */
+  readonly syncReads?: boolean;
 }
 
 /**
@@ -44,5 +49,40 @@ export function samplePreparer(settings: PrepareSettings): (sample: StreamSample
       image = await resizeImage(image, input.size, input.size, input.interpolation);
     }
     return { image, mirror };
+  };
+}
+
+const NO_MIRROR: Mirror = { horizontal: false, vertical: false };
+
+/**
+ * {@link samplePreparer} writing the sample's normalised floats into `out` at `offset` (what the loader's workers
+ * run). A plain JPEG of the input size, with at most mirrors to apply and no face crop or pseudo-fake, goes through
+ * the fused native decode-and-normalise (the same floats, no intermediate image); everything else through the
+ * general path. The mirror draws come from the sample's generator exactly as in the general path.
+ */
+export function samplePreparerInto(settings: PrepareSettings): (sample: StreamSample, out: Float32Array, offset: number) => Promise<void> {
+  const { input, augment } = settings;
+  const general = samplePreparer(settings);
+  const lut = normalizationTable(input.mean, input.std);
+  const fusable = hasFastJpeg() && (!augment || augment.mirrorsOnly);
+  const noPixels = createImage(0, 0); // mirrors-only pipelines never read it
+  const read = async (file: string): Promise<Buffer | null> => {
+    if (!settings.syncReads) return readFile(file).catch(() => null);
+    try {
+      return readFileSync(file);
+    } catch {
+      return null;
+    }
+  };
+  return async (sample, out, offset) => {
+    if (fusable && sample.fake === 0 && !sample.item.face && /\.jpe?g$/i.test(sample.item.path)) {
+      const mirror = augment
+        ? (await augment.applyDeferringMirrors(noPixels, new SeededRandom(sample.seed).fork(2), { interpolation: input.interpolation })).mirror
+        : NO_MIRROR;
+      const bytes = await read(sample.item.path); // a missing file gives null: the general path names it
+      if (bytes && decodeJpegNormalizedInto(bytes, out, offset, lut, input.size, input.size, mirror)) return;
+    }
+    const { image, mirror } = await general(sample);
+    writeNormalized(image, input.mean, input.std, out, offset, mirror);
   };
 }

@@ -4,50 +4,48 @@ import { batchOf, skipOrThrow, type Batch, type StreamOptions, type StreamSample
 /** Writes a sample's normalised floats into `out` at `offset` (in floats); rejects for a bad image. */
 export type PrepareInto = (sample: StreamSample, out: Float32Array, offset: number) => Promise<void>;
 
-/** Batch buffers over SharedArrayBuffers that other threads fill, reused from epoch to epoch. */
-export type BatchRing = Float32Array[];
-
-/** How many batch buffers {@link streamBatchesInPlace} needs: every batch a sample in the window may land in. */
-export function ringSize(o: Pick<StreamOptions, 'window' | 'batchSize'>): number {
-  return Math.ceil(o.window / o.batchSize) + 2;
-}
-
-export function createBatchRing(o: Pick<StreamOptions, 'window' | 'batchSize' | 'input'>): BatchRing {
-  const floats = o.batchSize * o.input.size * o.input.size * 3;
-  return Array.from({ length: ringSize(o) }, () => new Float32Array(new SharedArrayBuffer(floats * Float32Array.BYTES_PER_ELEMENT)));
+/** A fresh array per batch, handed over as it is when full. */
+function freshBuffers(floats: number): { get(b: number): Float32Array; take(b: number, floats: number): Float32Array } {
+  const live = new Map<number, Float32Array>();
+  const get = (b: number) => {
+    let buffer = live.get(b);
+    if (!buffer) live.set(b, (buffer = new Float32Array(floats)));
+    return buffer;
+  };
+  return {
+    get,
+    take: (b, n) => {
+      const buffer = get(b);
+      live.delete(b);
+      return n === buffer.length ? buffer : buffer.slice(0, n);
+    },
+  };
 }
 
 /**
- * {@link streamBatches} for samples that other threads prepare straight into shared batch buffers, so no sample
- * crosses threads by copy. Sample k goes to slot k of the epoch (batch k / batchSize, position k % batchSize) in
- * the ring buffer of its batch; a skipped image moves every later sample one slot back, done here, in order, by
- * copying (only the rare samples after a bad image are copied). That is safe because results are taken in sample
- * order: when sample k is moved, no sample up to k is still being written, and a sample only ever moves to a
- * lower slot. A full batch is copied out of the ring when yielded, so the consumer owns an ordinary array and the
- * ring stays a fixed size: workers see the same few SharedArrayBuffers for the whole run, which keeps memory flat
- * (a fresh shared buffer per batch stays alive until every worker has garbage-collected its handle to it).
+ * {@link streamBatches} for samples prepared straight into their batch as normalised floats (the loader's
+ * in-thread path: no image is kept until the batch is full, no second pass over it). Sample k goes to slot k of
+ * the epoch (batch k / batchSize, position k % batchSize); a skipped image moves every later sample one slot
+ * back, done here, in order, by copying (only the rare samples after a bad image are copied). That is safe
+ * because results are taken in sample order: when sample k is moved, no sample up to k is still being written,
+ * and a sample only ever moves to a lower slot, in a batch not yet yielded.
  */
-export async function* streamBatchesInPlace(samples: readonly StreamSample[], prepareInto: PrepareInto, o: StreamOptions, ring: BatchRing): AsyncGenerator<Batch> {
+export async function* streamBatchesInPlace(samples: readonly StreamSample[], prepareInto: PrepareInto, o: StreamOptions): AsyncGenerator<Batch> {
   const { input, batchSize } = o;
-  if (ring.length < ringSize(o)) throw new Error(`internal: batch ring of ${ring.length}, needs ${ringSize(o)}`);
   const pixels = input.size * input.size * 3;
-  const slot = (k: number) => ({ buffer: ring[Math.floor(k / batchSize) % ring.length], offset: (k % batchSize) * pixels });
+  const buffers = freshBuffers(batchSize * pixels);
+  const slot = (k: number) => ({ buffer: buffers.get(Math.floor(k / batchSize)), offset: (k % batchSize) * pixels });
   const indexed = samples.map((sample, k) => ({ sample, k }));
-  const inFlight = new Set<Promise<void>>();
   let stopped = false;
   const work = async ({ sample, k }: { sample: StreamSample; k: number }) => {
-    if (stopped) return; // a sample still queued when the consumer stopped: never dispatched
+    if (stopped) return; // still queued when the consumer stopped: not worth decoding
     const { buffer, offset } = slot(k);
-    const job = prepareInto(sample, buffer, offset);
-    inFlight.add(job);
-    const forget = () => void inFlight.delete(job);
-    job.then(forget, forget);
-    await job;
+    await prepareInto(sample, buffer, offset);
   };
   let filled = 0; // samples placed so far: the next one goes to slot `filled`
   let group: StreamSample[] = [];
   const emit = () => {
-    const batch = batchOf(group, slot(filled - 1).buffer.slice(0, group.length * pixels), input);
+    const batch = batchOf(group, buffers.take(Math.floor((filled - 1) / batchSize), group.length * pixels), input);
     group = [];
     return batch;
   };
@@ -69,8 +67,6 @@ export async function* streamBatchesInPlace(samples: readonly StreamSample[], pr
     }
     if (group.length > 0 && !o.dropLast) yield emit();
   } finally {
-    // stopped early (or failed): the ring is reused, so no worker may still be writing into it
     stopped = true;
-    await Promise.allSettled([...inFlight]);
   }
 }

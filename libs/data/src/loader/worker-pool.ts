@@ -13,27 +13,40 @@ export interface WorkerSetup {
   readonly steps: readonly AugmentStepConfig[] | null;
 }
 
+/** A run of consecutive samples (one batch's worth) for one worker. */
 export interface PrepareJob {
   readonly id: number;
-  readonly sample: StreamSample;
-  /** The batch being filled (shared with the loader's thread) and where this sample's floats go in it. */
-  readonly out: SharedArrayBuffer;
-  readonly offset: number;
+  readonly samples: readonly StreamSample[];
+}
+
+export interface SampleFailure {
+  readonly index: number;
+  readonly load?: { readonly path: string; readonly reason: string };
+  readonly message: string;
+  readonly stack?: string;
 }
 
 export type PrepareReply =
-  | { readonly id: number; readonly ok: true }
-  | { readonly id: number; readonly ok: false; readonly load?: { readonly path: string; readonly reason: string }; readonly message: string; readonly stack?: string };
+  | { readonly id: number; readonly ok: true; readonly floats: Float32Array; readonly failed: readonly SampleFailure[] }
+  | { readonly id: number; readonly ok: false; readonly message: string; readonly stack?: string };
+
+/** A job's result: the samples' floats, back to back (a failed sample's slot is garbage), and the failures. */
+export interface PreparedRun {
+  readonly floats: Float32Array;
+  /** Per failed sample: an ImageLoadError for a bad image (as the in-thread path throws), else the error. */
+  readonly failed: ReadonlyMap<number, Error>;
+}
 
 interface Slot {
   readonly worker: Worker;
-  readonly pending: Map<number, { resolve: () => void; reject: (err: unknown) => void }>;
+  readonly pending: Map<number, { resolve: (run: PreparedRun) => void; reject: (err: unknown) => void }>;
 }
 
 /**
- * Worker threads that each decode, augment and normalise whole samples (`prepare-worker.ts`), writing the floats
- * straight into the batch (a SharedArrayBuffer): nothing is copied between threads. Samples carry their own seed,
- * so the output does not depend on which worker ran them nor on how many there are. Workers are unreferenced while idle: an unclosed pool never keeps the process
+ * Worker threads that each prepare runs of samples (decode, augment, normalise: `prepare-worker.ts`) into a
+ * fresh array of their own and hand it over by transfer: a batch crosses threads without a copy and the loader's
+ * thread does no per-image work. Samples carry their own seed, so the output does not depend on which worker ran
+ * them nor on how many there are. Workers are unreferenced while idle: an unclosed pool never keeps the process
  * alive, but one with work in flight does.
  */
 export class PreparePool {
@@ -52,7 +65,7 @@ export class PreparePool {
       worker.on('message', (reply: PrepareReply) => this.settle(slot, reply));
       worker.on('error', (err) => this.fail(new Error(`data loader worker failed: ${err.message}`, { cause: err })));
       worker.on('exit', (code) => {
-        if (slot.pending.size > 0) this.fail(new Error(`data loader worker exited (code ${code}) with ${slot.pending.size} image(s) in flight`));
+        if (slot.pending.size > 0) this.fail(new Error(`data loader worker exited (code ${code}) with ${slot.pending.size} job(s) in flight`));
       });
       worker.unref();
       return slot;
@@ -63,11 +76,8 @@ export class PreparePool {
     return this.slots.length;
   }
 
-  /**
-   * Writes the sample's normalised NHWC floats into `out` (over a SharedArrayBuffer) at `offset`; rejects with an
-   * ImageLoadError for a bad image, as the in-thread path does.
-   */
-  prepareInto(sample: StreamSample, out: Float32Array, offset: number): Promise<void> {
+  /** Prepares a run of samples in the least busy worker. */
+  prepare(samples: readonly StreamSample[]): Promise<PreparedRun> {
     if (this.failure) return Promise.reject(this.failure);
     let slot = this.slots[0];
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
@@ -75,8 +85,7 @@ export class PreparePool {
     return new Promise((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
-      const job: PrepareJob = { id, sample, out: out.buffer as SharedArrayBuffer, offset: out.byteOffset / Float32Array.BYTES_PER_ELEMENT + offset };
-      slot.worker.postMessage(job);
+      slot.worker.postMessage({ id, samples } satisfies PrepareJob);
     });
   }
 
@@ -89,9 +98,15 @@ export class PreparePool {
     if (!waiter) return;
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) slot.worker.unref();
-    if (reply.ok) waiter.resolve();
-    else if (reply.load) waiter.reject(new ImageLoadError(reply.load.path, reply.load.reason));
-    else waiter.reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
+    if (!reply.ok) {
+      waiter.reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
+      return;
+    }
+    const failed = new Map<number, Error>();
+    for (const f of reply.failed) {
+      failed.set(f.index, f.load ? new ImageLoadError(f.load.path, f.load.reason) : Object.assign(new Error(f.message), { stack: f.stack }));
+    }
+    waiter.resolve({ floats: reply.floats, failed });
   }
 
   private fail(err: Error): void {
