@@ -269,6 +269,52 @@ Napi::Value Unary(const Napi::CallbackInfo &info) {
   });
 }
 
+// activationGrad(op, dy, t, out): the gradient of an activation in one pass, the same float arithmetic tfjs'
+// composed gradient does in three to five (each a full-size tensor): 0 relu, dy * step(x); 1 relu6,
+// dy * (x <= 6) * step(x); 2 sigmoid from its output y, dy * (y * (1 - y)). NaN in x propagates as step() does.
+enum ActivationGradOp { kReluGrad, kRelu6Grad, kSigmoidGrad };
+
+template <int Op>
+void activationGradLoop(const float *__restrict dy, const float *__restrict t, float *__restrict out, int64_t n) {
+  auto body = [dy, t, out](int64_t start, int64_t end) {
+#pragma omp simd
+    for (int64_t i = start; i < end; i++) {
+      float v = t[i];
+      float m;
+      if constexpr (Op == kReluGrad) m = std::isnan(v) ? v : float(v > 0.f);
+      if constexpr (Op == kRelu6Grad) m = std::isnan(v) ? v : float(v > 0.f) * float(v <= 6.f);
+      if constexpr (Op == kSigmoidGrad) m = v * (1.f - v);
+      out[i] = dy[i] * m;
+    }
+  };
+  if (n < kParallelMin) {
+    body(0, n);
+    return;
+  }
+  int threads = omp_get_max_threads();
+  int64_t chunk = (n + threads - 1) / threads;
+#pragma omp parallel for schedule(static)
+  for (int th = 0; th < threads; th++) body(th * chunk, std::min(n, (th + 1) * chunk));
+}
+
+Napi::Value ActivationGrad(const Napi::CallbackInfo &info) {
+  return guarded(info, [&]() -> Napi::Value {
+    ScopedTimer timer("activationGrad");
+    int op = info[0].As<Napi::Number>().Int32Value();
+    int64_t n = info[1].As<Napi::Float32Array>().ElementLength();
+    const float *dy = floatData(info[1], n, "dy");
+    const float *t = floatData(info[2], n, "x");
+    float *out = floatData(info[3], n, "out");
+    switch (op) {
+      case kReluGrad: activationGradLoop<kReluGrad>(dy, t, out, n); break;
+      case kRelu6Grad: activationGradLoop<kRelu6Grad>(dy, t, out, n); break;
+      case kSigmoidGrad: activationGradLoop<kSigmoidGrad>(dy, t, out, n); break;
+      default: throw std::invalid_argument("unknown activation gradient " + std::to_string(op));
+    }
+    return info.Env().Undefined();
+  });
+}
+
 enum ReduceOp { kSum, kMean, kRMax, kRMin };
 
 // reduce(op, x, [outer, reduced, inner], out): x viewed as [outer][reduced][inner], out as [outer][inner].
@@ -481,6 +527,7 @@ void registerElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
   exports.Set("addN", Napi::Function::New(env, AddN));
+  exports.Set("activationGrad", Napi::Function::New(env, ActivationGrad));
 }
 
 }  // namespace dfl

@@ -30,6 +30,8 @@ export interface NativeAddon {
   batchNorm(x: Floats, channels: number, mean: Floats, variance: Floats, offset: Floats | null, scale: Floats | null,
     epsilon: number, out: Floats): void;
   addN(inputs: Floats[], out: Floats): void;
+  /** 0 relu (t = x), 1 relu6 (t = x), 2 sigmoid (t = its output y). */
+  activationGrad(op: number, dy: Floats, t: Floats, out: Floats): void;
   toFloat(values: Uint8Array | Int32Array, out: Floats): void;
   batchNormStats(x: Floats, channels: number, mean: Floats, variance: Floats): void;
   batchNormGrad(dy: Floats, x: Floats, channels: number, gamma: Floats, mean: Floats, variance: Floats, epsilon: number,

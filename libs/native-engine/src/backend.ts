@@ -10,6 +10,7 @@ import { poolKernels } from './kernels/pool';
 import { elementwiseKernels } from './kernels/elementwise';
 import { reduceKernels } from './kernels/reduce';
 import { batchNormTrainingKernels } from './kernels/batch-norm-training';
+import { activationGradKernels, registerActivationGradients } from './kernels/activation-grad';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -61,7 +62,7 @@ export function registerNativeBackend(options: RegisterNativeOptions = {}): Regi
   };
   const native = [
     ...conv2dKernels(ctx), ...depthwiseKernels(ctx), ...matmulKernels(ctx), ...poolKernels(ctx),
-    ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...batchNormTrainingKernels(ctx),
+    ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...batchNormTrainingKernels(ctx), ...activationGradKernels(ctx),
   ];
   const nativeNames = new Set(native.map((k) => k.kernelName));
 
@@ -79,6 +80,7 @@ export function registerNativeBackend(options: RegisterNativeOptions = {}): Regi
     if (!nativeNames.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: NATIVE_BACKEND });
   }
   for (const kernel of native) tf.registerKernel(kernel);
+  registerActivationGradients(NATIVE_BACKEND);
   registered = { addon, kernels: [...nativeNames].sort() };
   return { ok: true, backend: NATIVE_BACKEND, threads, kernels: registered.kernels };
 }
