@@ -64,10 +64,11 @@ export const WORKER_IDLE_MS = 20_000;
 export const WORKER_MIN_SAMPLES = 512;
 
 /**
- * Default worker count: `DFL_DATA_WORKERS` when set; else one per CPU for an epoch of at least
- * {@link WORKER_MIN_SAMPLES} samples; else 0. Workers pay even for plain decoding: sharp spends ~0.5 ms of the
- * calling thread per image (marshalling its options) and normalising is JavaScript, so in-thread the loader's
- * thread is the bottleneck; with workers both run on every core (bench/data).
+ * Default worker count: `DFL_DATA_WORKERS` when set; else, with more than 2 CPUs and an epoch of at least
+ * {@link WORKER_MIN_SAMPLES} samples, one per CPU but one (the loader's thread keeps the training step); else 0.
+ * On 2 cores the loader's thread plus libuv's already fill the machine, and bench/data measured workers no faster
+ * there (they add a zeroed array per batch in another thread and a second heap); in-thread the loader is bounded
+ * by one thread (~700 img/s for 256 px JPEGs), which more cores lift.
  */
 export function defaultWorkers(samples: number): number {
   const env = process.env.DFL_DATA_WORKERS;
@@ -76,7 +77,8 @@ export function defaultWorkers(samples: number): number {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`DFL_DATA_WORKERS must be an integer >= 0, got '${env}'`);
     return n;
   }
-  return samples >= WORKER_MIN_SAMPLES ? availableParallelism() : 0;
+  const cpus = availableParallelism();
+  return cpus > 2 && samples >= WORKER_MIN_SAMPLES ? cpus - 1 : 0;
 }
 
 /**
