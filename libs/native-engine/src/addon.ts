@@ -52,6 +52,13 @@ export function loadAddon(): AddonLoad {
     };
   } else {
     try {
+      // OpenMP threads that finish a parallel region spin (by default ~300k iterations) waiting for the next one.
+      // On shared cores a spinning thread takes the time the other team member or the JS thread needs, and each
+      // short element-wise region then waits a scheduler slice for its second thread: mobilenet_v2 inference ran
+      // at 15 img/s instead of 126 under load ~5. Sleeping at once costs a futex wake per region (microseconds,
+      // against milliseconds of work). libgomp reads this when it loads, so it is set before the addon loads it;
+      // a value the user set wins.
+      process.env.OMP_WAIT_POLICY ??= 'passive';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       cached = { ok: true, addon: require(ADDON_PATH) as NativeAddon };
     } catch (error) {
