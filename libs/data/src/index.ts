@@ -10,7 +10,7 @@ export { combineTta, type TtaCombineMode } from './tta/combine-tta';
 export { createTtaLoader, ttaBatchFromImages, type TtaLoader, type TtaLoaderOptions } from './tta/tta-loader';
 export { type RgbImage, createImage, cloneImage } from './image/rgb-image';
 export { type ImageInputConfig, type Interpolation } from './image/input-config';
-export { decodeImage, encodeImage, resizeImage, type DecodeOptions } from './image/decode';
+export { decodeImage, displayedSize, encodeImage, resizeImage, type DecodeOptions } from './image/decode';
 export { writeNormalized } from './image/normalize';
 export { type DatasetItem } from './dataset/dataset-item';
 export { loadImage, ImageLoadError } from './loader/load-image';

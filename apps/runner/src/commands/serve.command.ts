@@ -14,7 +14,7 @@ interface ServeCommandOptions {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve the test API: POST /predict ({"path"} under --root, or an uploaded image) -> {"score": p}; GET /health')
+    .description('serve the test API: POST /predict ({"path"} under --root, or an uploaded image; a face box as {"box": [x1, y1, x2, y2]} or ?box=x1,y1,x2,y2) -> {"score": p}; GET /health')
     .argument('<package-or-run>', 'a model package folder (dfl promote), a run folder, or a run id / unique prefix')
     .option('--port <port>', 'TCP port (0 picks a free one)', '8000')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')

@@ -10,6 +10,7 @@ const SETUP: ScoringSetup = {
   model: { backbone: 'tiny_cnn', numClasses: 2, options: {}, seed: 1 },
   batchSize: 8,
   engine: 'auto',
+  face: { margin: 0.25, trainedOnCrops: true },
 };
 
 let work: string;
@@ -45,6 +46,15 @@ describe('model package', () => {
     expect(message).toContain('model/weights.bin: changed');
     expect(message).toContain('metrics.json: missing');
     expect(message).toContain('extra.txt: not in the manifest');
+  });
+
+  it('reads the face-crop setup of a package written before it was recorded from the package\'s resolved config', async () => {
+    const old = path.join(work, 'old');
+    mkdirSync(old);
+    const { face: _face, ...withoutFace } = SETUP;
+    const resolvedConfig = { name: 'x', data: { face_margin: 0.5, train: { face_boxes: '/data/train_boxes.csv' } } };
+    await fillPackage(old, { runId: 'r0', configHash: 'h', modelDir: path.join(work, 'ckpt', 'model'), resolvedConfig, scoring: withoutFace as typeof SETUP, metrics: {} });
+    expect((await openPackage(old)).scoring.face).toEqual({ margin: 0.5, trainedOnCrops: true });
   });
 
   it('tells a folder without a manifest from a package', async () => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@dfl/core';
-import type { ScoringSetup } from './scoring-setup';
+import type { ResolvedExperiment } from '@dfl/experiment';
+import { faceSetupFromConfig, type ScoringSetup } from './scoring-setup';
 
 export const PACKAGE_FORMAT = 'dfl-package';
 export const PACKAGE_FORMAT_VERSION = 1;
@@ -91,10 +92,12 @@ export async function openPackage(dir: string): Promise<OpenedPackage> {
   for (const file of Object.keys(actual)) if (!(file in manifest.files)) problems.push(`${file}: not in the manifest`);
   if (problems.length > 0) throw new UserError(`model package ${dir} does not match its manifest:\n  ${problems.join('\n  ')}`);
   const read = async (name: string) => JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as unknown;
+  const scoring = (await read(PACKAGE_FILES.scoring)) as Omit<ScoringSetup, 'face'> & { face?: ScoringSetup['face'] };
   return {
     dir,
     manifest,
-    scoring: (await read(PACKAGE_FILES.scoring)) as ScoringSetup,
+    // packages written before face crops have no `face` in scoring.json: their resolved config says what it was
+    scoring: { ...scoring, face: scoring.face ?? faceSetupFromConfig((await read(PACKAGE_FILES.config)) as ResolvedExperiment) },
     metrics: await read(PACKAGE_FILES.metrics),
     modelDir: path.join(dir, PACKAGE_FILES.model),
   };

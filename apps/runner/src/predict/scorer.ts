@@ -1,14 +1,17 @@
 import { UserError } from '@dfl/core';
-import { buildTtaViews, ttaBatchFromImages, type BadImagePolicy, type Batch, type DatasetItem, type TtaViewSet } from '@dfl/data';
+import { buildTtaViews, ttaBatchFromImages, type BadImagePolicy, type Batch, type DatasetItem, type FaceBox, type TtaViewSet } from '@dfl/data';
 import { createModelFromConfig, loadPretrained, selectEngine, type BackboneModel, type EngineChoice, type EngineInfo } from '@dfl/models';
 import type { TrainableModel } from '@dfl/training';
 import { scoreSplit, scoreViewBatches, type SplitScores } from '../run/score-split';
+import { faceCropViews } from './face-crop-views';
 import type { ScoringSetup } from './scoring-setup';
 
-/** One image for the test API path: bytes (an upload) or a file path. */
+/** One image for the test API path: bytes (an upload) or a file path, and its face box when the client gave one. */
 export interface ImageSource {
   readonly name: string;
   readonly source: Buffer | string;
+  /** Pixels of the displayed image; cropped with the setup's margin (`face.margin`), as the loaders crop. */
+  readonly box?: FaceBox;
 }
 
 /**
@@ -50,9 +53,15 @@ export class Scorer {
     return scoreSplit({ model: this.model, items, input, views: this.views, combine: tta.combine, numClasses: model.numClasses, batchSize: options.batchSize ?? this.setup.batchSize, onBadImage: options.onBadImage, onProgress: options.onProgress });
   }
 
-  /** Decodes images into their TTA views (one Batch per view); throws (naming the image) when one cannot be read. */
-  decode(images: readonly ImageSource[]): Promise<Batch[]> {
-    return ttaBatchFromImages(images, this.setup.input, this.views);
+  /**
+   * Decodes images into their TTA views (one Batch per view), each image with a box cropped to it first; throws
+   * (naming the image) when one cannot be read, a FaceBoxOutsideError when a box misses its image.
+   */
+  async decode(images: readonly ImageSource[]): Promise<Batch[]> {
+    if (images.every((i) => !i.box)) return ttaBatchFromImages(images, this.setup.input, this.views);
+    const one = (i: ImageSource) =>
+      i.box ? faceCropViews({ name: i.name, source: i.source, box: i.box }, this.setup.face.margin, this.setup.input, this.views) : ttaBatchFromImages([i], this.setup.input, this.views);
+    return concatViewBatches(await Promise.all(images.map(one)));
   }
 
   /** Scores already decoded images (each a `decode` result) in one model batch, in order. */

@@ -14,6 +14,19 @@ export interface ScoringSetup {
   readonly batchSize: number;
   /** The engine the config asks for (`auto` picks the fastest available). */
   readonly engine: EngineChoice;
+  readonly face: FaceSetup;
+}
+
+/** How face boxes given at scoring time are cropped: with the run's margin, as its loaders cropped them. */
+export interface FaceSetup {
+  /** `data.face_margin` (0 when null): each side grows by this fraction of the box's width/height. */
+  readonly margin: number;
+  /** The run trained on face crops (`data.train.face_boxes` was set): whole frames are not what it learned from. */
+  readonly trainedOnCrops: boolean;
+}
+
+export function faceSetupFromConfig(cfg: ResolvedExperiment): FaceSetup {
+  return { margin: cfg.data.face_margin ?? 0, trainedOnCrops: cfg.data.train.face_boxes != null };
 }
 
 export function scoringSetupFromConfig(cfg: ResolvedExperiment): ScoringSetup {
@@ -33,5 +46,6 @@ export function scoringSetupFromConfig(cfg: ResolvedExperiment): ScoringSetup {
     },
     batchSize: cfg.train.batch_size,
     engine: cfg.engine as EngineChoice,
+    face: faceSetupFromConfig(cfg),
   };
 }

@@ -26,7 +26,7 @@ export function spreadSample<T>(items: readonly T[], k: number): T[] {
 /**
  * Scores a sample of the test images the way `dfl serve` does, from the package as written (its manifest checked,
  * the network rebuilt from its files), half as uploads (bytes) and half as paths, all at once so they share
- * micro-batches, and compares each with the score the CSV holds.
+ * micro-batches, each with its face box when it has one, and compares each with the score the CSV holds.
  */
 export async function checkParity(packageDir: string, sample: readonly DatasetItem[], csvScores: ReadonlyMap<string, number>, engine: EngineChoice): Promise<ParityResult> {
   const pkg = await openPackage(packageDir);
@@ -34,7 +34,8 @@ export async function checkParity(packageDir: string, sample: readonly DatasetIt
   try {
     const service = new PredictionService(scorer);
     const api = await Promise.all(
-      sample.map(async (item, i) => service.predict({ name: item.name, source: i % 2 === 0 ? await fs.readFile(item.path) : item.path })),
+      // each image's face box goes with its request, as a client sends it: the API crops it with the package's margin
+      sample.map(async (item, i) => service.predict({ name: item.name, source: i % 2 === 0 ? await fs.readFile(item.path) : item.path, box: item.face?.box })),
     );
     let maxAbsDiff = 0;
     const mismatches: { name: string; csv: number; api: number }[] = [];

@@ -10,6 +10,7 @@ import { joinByName } from '../evaluate/join-by-name';
 import { fillPackage, PACKAGE_FILES } from '../predict/model-package';
 import { openScoringSource } from '../predict/open-scoring-source';
 import { Scorer } from '../predict/scorer';
+import { attachTestFaceBoxes, describeFaceBoxUse, wholeFrameWarning, type FaceBoxUse } from '../predict/test-face-boxes';
 import { predictionsCsvText } from '../run/predictions-csv';
 import { withRepository } from '../runs/open-repository';
 import { findRun } from '../runs/show-run';
@@ -23,6 +24,8 @@ export interface PromoteOptions {
   readonly out: string;
   /** Held-out labels of the test folder (the demo's test_label.txt): the test metrics are then computed too. */
   readonly labels?: string;
+  /** Face-box CSV of the test images (`img_name,x1,y1,x2,y2`): each is scored as its crop with the run's margin. */
+  readonly faceBoxes?: string;
   readonly track: string;
   readonly paritySample: number;
   readonly engine?: EngineChoice;
@@ -36,6 +39,10 @@ export interface PromoteResult {
   readonly track: string;
   readonly testDir: string;
   readonly images: number;
+  /** How the face-box file matched the test images; null without one. */
+  readonly faceBoxes: FaceBoxUse | null;
+  /** Printed on stderr as they arose (a face-crop model scored on whole frames). */
+  readonly warnings: readonly string[];
   readonly engine: string;
   readonly scoringSeconds: number;
   readonly submission: readonly string[];
@@ -64,22 +71,35 @@ export async function promoteRun(idOrPrefix: string, options: PromoteOptions): P
     if (!testDir) throw new UserError(`run ${run.id}: no --test folder given and the experiment names no data.test.images`);
     const split = await openSplit({ root: process.cwd(), layout: 'challenge', images: testDir });
     if (split.items.length === 0) throw new UserError(`${split.imagesDir}: no test images (JPEG/PNG/WebP) found`);
+    // the test images get the crops the run trained on: the CSV scores them, the parity check sends each box
+    let items = split.items;
+    let faceBoxes: FaceBoxUse | null = null;
+    const warnings: string[] = [];
+    if (options.faceBoxes) {
+      const attached = await attachTestFaceBoxes(items, options.faceBoxes, source.setup.face.margin);
+      items = attached.items;
+      faceBoxes = attached.use;
+    } else {
+      const warning = wholeFrameWarning(source.setup, run.id);
+      if (warning) warnings.push(warning);
+    }
+    for (const w of warnings) process.stderr.write(w + '\n');
 
     const scorer = await Scorer.open(source.setup, source.modelDir, { engine: options.engine });
     let csv: string;
     const t0 = process.hrtime.bigint();
     try {
-      const progress = createProgress('scoring test', split.items.length, { quiet: options.quiet });
+      const progress = createProgress('scoring test', items.length, { quiet: options.quiet });
       let done = 0;
       // every test image needs a row: an unreadable one stops the promotion (named), it is never skipped
-      const scored = await scorer.scoreItems(split.items, { onBadImage: 'error', onProgress: (n) => (progress.tick(n - done), (done = n)) });
+      const scored = await scorer.scoreItems(items, { onBadImage: 'error', onProgress: (n) => (progress.tick(n - done), (done = n)) });
       progress.stop();
       csv = predictionsCsvText(scored.names, scored.scores);
     } finally {
       scorer.dispose();
     }
     const scoringSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const names = split.items.map((i) => i.name);
+    const names = items.map((i) => i.name);
     const problems = validateSubmission(csv, names, SUBMISSION_FILES[0]);
     if (problems.length > 0) throw new UserError(`promotion refused: the submission does not validate:\n  ${problems.join('\n  ')}`);
     const rows = parsePredictionCsv(csv, SUBMISSION_FILES[0]);
@@ -98,10 +118,10 @@ export async function promoteRun(idOrPrefix: string, options: PromoteOptions): P
         modelDir: source.modelDir,
         resolvedConfig: cfg,
         scoring: source.setup,
-        metrics: promotedMetrics(run, options.track, validation, test, split.imagesDir, split.items.length),
+        metrics: promotedMetrics(run, options.track, validation, test, split.imagesDir, items.length, faceBoxes),
       });
       packageFiles = Object.keys(manifest.files).length + 1;
-      parity = await checkParity(tmp, spreadSample(split.items, options.paritySample), new Map(rows.map((r) => [r.name, r.score])), scorer.engine.engine);
+      parity = await checkParity(tmp, spreadSample(items, options.paritySample), new Map(rows.map((r) => [r.name, r.score])), scorer.engine.engine);
       if (parity.mismatches.length > 0) {
         const lines = parity.mismatches.slice(0, 5).map((m) => `${m.name}: CSV ${m.csv}, test API ${m.api}`);
         throw new UserError(`promotion refused: ${parity.mismatches.length} of ${parity.checked} test images score differently through the test API path (tolerance ${PARITY_TOLERANCE.toExponential(0)}):\n  ${lines.join('\n  ')}`);
@@ -123,7 +143,9 @@ export async function promoteRun(idOrPrefix: string, options: PromoteOptions): P
       dataset: run.datasetName,
       track: options.track,
       testDir: split.imagesDir,
-      images: split.items.length,
+      images: items.length,
+      faceBoxes,
+      warnings,
       engine: scorer.engine.engine,
       scoringSeconds,
       submission,
@@ -148,7 +170,15 @@ async function testMetrics(labelsFile: string, rows: ReturnType<typeof parsePred
   return { auc: e.auc, tprAt1e3: e.tprAtFpr.tpr, negatives: e.tprAtFpr.negatives, eer: e.eer.eer, ap: e.averagePrecision };
 }
 
-function promotedMetrics(run: Run, track: string, validation: Record<string, number | null>, test: PromoteResult['test'], testDir: string, images: number): Record<string, unknown> {
+function promotedMetrics(
+  run: Run,
+  track: string,
+  validation: Record<string, number | null>,
+  test: PromoteResult['test'],
+  testDir: string,
+  images: number,
+  faceBoxes: FaceBoxUse | null,
+): Record<string, unknown> {
   return {
     runId: run.id,
     name: run.name,
@@ -158,6 +188,7 @@ function promotedMetrics(run: Run, track: string, validation: Record<string, num
     engine: { trainedOn: run.engine, backend: run.backend },
     validation,
     test: test ? { folder: testDir, images, ...test } : null,
+    testFaceBoxes: faceBoxes && { file: path.resolve(faceBoxes.file), margin: faceBoxes.margin, cropped: faceBoxes.cropped, scoredWhole: faceBoxes.withoutBox + faceBoxes.outside.length },
     files: PACKAGE_FILES,
   };
 }
@@ -169,6 +200,8 @@ export function formatPromotion(r: PromoteResult): string {
   const lines = [
     `promoted run ${r.runId} (${r.name}) for dataset ${r.dataset ?? '?'}, track ${r.track}`,
     `  test set     ${r.images} images in ${r.testDir}, scored on ${r.engine} in ${r.scoringSeconds.toFixed(1)}s`,
+    ...(r.faceBoxes ? [`  face crops   ${describeFaceBoxUse(r.faceBoxes, r.images).replace(/^face crops: /, '')}`] : []),
+    ...(r.warnings.length > 0 ? ['  face crops   none: the test images were scored whole, though the run trained on face crops'] : []),
     `  submission   ${r.submission.join(', ')} (validated: header img_name,y_pred, one row per test image, y_pred in [0, 1])`,
     `  package      ${r.packageDir} (${r.packageFiles} files, sha256 of each in ${PACKAGE_FILES.manifest})`,
     `  parity       ${r.parity.checked} test images through the test API path match the CSV: max |diff| ${r.parity.maxAbsDiff.toExponential(1)} <= ${PARITY_TOLERANCE.toExponential(0)}`,

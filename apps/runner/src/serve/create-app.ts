@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
+import { parseBox } from './parse-box';
 import { BadImageError, type PredictionService } from './prediction-service';
 import { resolveUnderRoot } from './resolve-under-root';
 
@@ -16,8 +17,11 @@ export interface AppOptions {
 /**
  * The test API. `POST /predict` takes `{"path": "..."}` (JSON, a file under the served root), a multipart upload
  * (one file, any field name) or the image bytes as the body (`Content-Type: image/*` or application/octet-stream),
- * and answers `{"score": p}`, p = probability of a deepfake. Errors answer `{"error": reason}`: 400 bad request or
- * unreadable image, 403 outside the root, 404 no such file, 413 too large. `GET /health` says what is served.
+ * and answers `{"score": p}`, p = probability of a deepfake. A face box (`"box": [x1, y1, x2, y2]` in the JSON;
+ * `?box=x1,y1,x2,y2` or a `box` form field with an upload; pixels of the displayed image) scores the face crop with
+ * the package's margin, as training cropped; without one the whole image is scored. Errors answer
+ * `{"error": reason}`: 400 bad request, bad box or unreadable image, 403 outside the root, 404 no such file, 413 too
+ * large. `GET /health` says what is served (and `expectsFaceCrops`).
  */
 export function createApp(service: PredictionService, options: AppOptions): express.Express {
   const app = express();
@@ -32,6 +36,12 @@ export function createApp(service: PredictionService, options: AppOptions): expr
 
   app.post('/predict', express.json({ limit: '64kb' }), raw, upload.any(), async (req: Request, res: Response) => {
     const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+    const fields = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as { box?: unknown }) : {};
+    // a multipart form may carry the box as a text field, in the query's form; a box must never be silently dropped
+    const formBox = files.length > 0 ? fields.box : undefined;
+    if (formBox !== undefined && req.query.box !== undefined) return void res.status(400).json({ error: 'give the box once: as ?box= or as a form field, not both' });
+    const box = parseBox(files.length > 0 ? undefined : fields.box, req.query.box ?? formBox);
+    if (!box.ok) return void res.status(400).json({ error: box.reason });
     let image: { name: string; source: Buffer | string };
     if (files.length > 0) {
       image = { name: files[0].originalname || files[0].fieldname, source: files[0].buffer };
@@ -46,7 +56,7 @@ export function createApp(service: PredictionService, options: AppOptions): expr
       return void res.status(400).json({ error: 'send {"path": "..."} as JSON, a multipart upload, or the image bytes (Content-Type: image/*)' });
     }
     try {
-      res.json({ score: await service.predict(image) });
+      res.json({ score: await service.predict({ ...image, box: box.box }) });
     } catch (err) {
       if (err instanceof BadImageError) return void res.status(400).json({ error: err.reason });
       throw err;

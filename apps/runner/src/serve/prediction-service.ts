@@ -1,6 +1,7 @@
 import { ImageLoadError } from '@dfl/data';
 import { UserError } from '@dfl/core';
 import type { Batch } from '@dfl/data';
+import { FaceBoxOutsideError } from '../predict/face-crop-views';
 import type { ImageSource, Scorer } from '../predict/scorer';
 import { MicroBatcher, type MicroBatcherOptions } from './micro-batcher';
 
@@ -28,13 +29,14 @@ export class PredictionService {
     this.batcher = new MicroBatcher(async (decoded) => Array.from(await scorer.scoreDecoded(decoded)), batching);
   }
 
-  /** Probability that the image is a deepfake, with the scorer's preprocessing and TTA. */
+  /** Probability that the image (its face crop, given a box) is a deepfake, with the scorer's preprocessing and TTA. */
   async predict(image: ImageSource): Promise<number> {
     let decoded: Batch[];
     try {
       decoded = await this.scorer.decode([image]);
     } catch (err) {
       if (err instanceof ImageLoadError) throw new BadImageError(`${image.name}: ${err.reason}`);
+      if (err instanceof FaceBoxOutsideError) throw new BadImageError(err.reason);
       if (err instanceof UserError) throw new BadImageError(clientReason(err.message, image));
       throw err;
     }

@@ -34,6 +34,9 @@ export async function serve(source: string, options: ServeOptions): Promise<void
     imageSize: opened.setup.input.size,
     tta: opened.setup.tta.views.map((v) => v.name),
     engine: scorer.engine.engine,
+    // a model trained on face crops scores whole frames badly: clients should send each image's box
+    expectsFaceCrops: opened.setup.face.trainedOnCrops,
+    faceMargin: opened.setup.face.margin,
   };
   const app = createApp(service, { root, maxUploadBytes: options.maxUploadBytes, describe });
   const server = app.listen(options.port, options.host);
@@ -43,6 +46,9 @@ export async function serve(source: string, options: ServeOptions): Promise<void
   });
   const { port } = server.address() as AddressInfo;
   process.stdout.write(`dfl serve: run ${opened.runId} (${opened.kind}, ${describe.backbone} @ ${describe.imageSize}px, TTA ${describe.tta.join('+')}, engine ${describe.engine}) on http://${options.host}:${port} serving files under ${root}\n`);
+  if (describe.expectsFaceCrops) {
+    process.stdout.write(`dfl serve: the model was trained on face crops (margin ${describe.faceMargin}): send each image's face box ("box": [x1, y1, x2, y2] or ?box=x1,y1,x2,y2); an image sent without one is scored whole\n`);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.removeListener('SIGINT', stop);
