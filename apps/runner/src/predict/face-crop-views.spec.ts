@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { buildTtaViews, createImage, createTtaLoader, encodeImage, type Batch, type DatasetItem, type ImageInputConfig } from '@dfl/data';
 import { FaceBoxOutsideError, faceCropViews } from './face-crop-views';
 import { attachTestFaceBoxes, describeFaceBoxUse } from './test-face-boxes';
@@ -18,6 +19,8 @@ beforeAll(async () => {
   for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 37 + (i >> 5)) & 255;
   writeFileSync(file('a.jpg'), await encodeImage(image, 'jpeg', 85));
   writeFileSync(file('b.png'), await encodeImage(image, 'png'));
+  // stored 60x40, displayed 40x60 (EXIF orientation 6: rotate 90 degrees clockwise)
+  writeFileSync(file('rotated.jpg'), await sharp(await encodeImage(image, 'png')).jpeg({ quality: 90 }).withMetadata({ orientation: 6 }).toBuffer());
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,6 +45,17 @@ describe('faceCropViews (the test API with a face box)', () => {
     }
     const whole = await loaderViews({ path: file(name), name, label: null });
     expect(Array.from(whole[0].images)).not.toEqual(Array.from(expected[0].images));
+  });
+
+  it('takes the box in pixels of the displayed image (after EXIF orientation), as the loader does', async () => {
+    const tall = { x1: 5, y1: 44, x2: 35, y2: 58 }; // below the stored image's 40 rows, inside the displayed 60
+    const expected = await loaderViews({ path: file('rotated.jpg'), name: 'r', label: null, face: { box: tall, margin: 0.1 } });
+    for (const source of [file('rotated.jpg'), readFileSync(file('rotated.jpg'))]) {
+      const got = await faceCropViews({ name: 'r', source, box: tall }, 0.1, INPUT, VIEWS);
+      expect(Array.from(got[1].images)).toEqual(Array.from(expected[1].images));
+    }
+    const whole = await loaderViews({ path: file('rotated.jpg'), name: 'r', label: null });
+    expect(Array.from(whole[1].images)).not.toEqual(Array.from(expected[1].images));
   });
 
   it('refuses a box lying outside the image, naming the image and its size', async () => {
