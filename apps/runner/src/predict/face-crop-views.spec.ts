@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { buildTtaViews, createImage, createTtaLoader, encodeImage, type Batch, type DatasetItem, type ImageInputConfig } from '@dfl/data';
 import { FaceBoxOutsideError, faceCropViews } from './face-crop-views';
-import { attachTestFaceBoxes, describeFaceBoxUse } from './test-face-boxes';
+import { attachTestFaceBoxes, describeFaceBoxUse, noCropWarning } from './test-face-boxes';
 
 const INPUT: ImageInputConfig = { size: 16, mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3], interpolation: 'bilinear' };
 const VIEWS = buildTtaViews([{ name: 'identity' }, { name: 'hflip' }]);
@@ -75,6 +75,14 @@ describe('attachTestFaceBoxes', () => {
     expect(describeFaceBoxUse(use, 3)).toBe(
       `face crops: 1 of 3 images (margin 0.1); scored whole: 1 without a box in ${file('boxes.csv')}, 1 whose box lies outside the image (b.png); 1 row(s) of ${file('boxes.csv')} name no image being scored`,
     );
+  });
+
+  it('warns when the file crops none of the images (e.g. another split\'s boxes)', async () => {
+    writeFileSync(file('other.csv'), 'img_name,x1,y1,x2,y2\nval_0001.jpg,1,2,30,20\n');
+    const { use } = await attachTestFaceBoxes([{ path: file('a.jpg'), name: 'a.jpg', label: null }], file('other.csv'), 0);
+    expect(noCropWarning(use, 1)).toBe(`warning: ${file('other.csv')} gives none of the 1 images a usable box (check its img_name column against the file names): all are scored whole`);
+    const { use: fine } = await attachTestFaceBoxes([{ path: file('a.jpg'), name: 'a.jpg', label: null }], file('boxes.csv'), 0);
+    expect(noCropWarning(fine, 1)).toBeNull();
   });
 
   it('names the file and line of a bad row', async () => {

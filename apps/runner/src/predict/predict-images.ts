@@ -4,7 +4,7 @@ import type { EngineChoice } from '@dfl/models';
 import { predictionsCsvText } from '../run/predictions-csv';
 import { openScoringSource } from './open-scoring-source';
 import { Scorer } from './scorer';
-import { attachTestFaceBoxes, describeFaceBoxUse, wholeFrameWarning } from './test-face-boxes';
+import { attachTestFaceBoxes, describeFaceBoxUse, noCropWarning, wholeFrameWarning } from './test-face-boxes';
 
 /**
  * `dfl predict`: scores image files with the evaluation path and prints `img_name,y_pred` (the file name, as in a
@@ -19,6 +19,8 @@ export async function predictImages(source: string, images: readonly string[], o
     const attached = await attachTestFaceBoxes(items, options.faceBoxes, opened.setup.face.margin);
     items = attached.items;
     process.stderr.write(describeFaceBoxUse(attached.use, items.length) + '\n');
+    const warning = noCropWarning(attached.use, items.length);
+    if (warning) process.stderr.write(warning + '\n');
   } else {
     const warning = wholeFrameWarning(opened.setup, opened.runId);
     if (warning) process.stderr.write(warning + '\n');

@@ -50,6 +50,12 @@ export function describeFaceBoxUse(use: FaceBoxUse, total: number): string {
   return line;
 }
 
+/** The warning when a box file crops none of the images (another split's file, names that differ), else null. */
+export function noCropWarning(use: FaceBoxUse, total: number): string | null {
+  if (use.cropped > 0 || total === 0) return null;
+  return `warning: ${use.file} gives none of the ${total} images a usable box (check its img_name column against the file names): all are scored whole`;
+}
+
 /** The warning when a model trained on face crops is about to score whole frames (no box file given), else null. */
 export function wholeFrameWarning(setup: ScoringSetup, runId: string): string | null {
   if (!setup.face.trainedOnCrops) return null;

@@ -10,7 +10,7 @@ import { joinByName } from '../evaluate/join-by-name';
 import { fillPackage, PACKAGE_FILES } from '../predict/model-package';
 import { openScoringSource } from '../predict/open-scoring-source';
 import { Scorer } from '../predict/scorer';
-import { attachTestFaceBoxes, describeFaceBoxUse, wholeFrameWarning, type FaceBoxUse } from '../predict/test-face-boxes';
+import { attachTestFaceBoxes, describeFaceBoxUse, noCropWarning, wholeFrameWarning, type FaceBoxUse } from '../predict/test-face-boxes';
 import { predictionsCsvText } from '../run/predictions-csv';
 import { withRepository } from '../runs/open-repository';
 import { findRun } from '../runs/show-run';
@@ -41,7 +41,7 @@ export interface PromoteResult {
   readonly images: number;
   /** How the face-box file matched the test images; null without one. */
   readonly faceBoxes: FaceBoxUse | null;
-  /** Printed on stderr as they arose (a face-crop model scored on whole frames). */
+  /** Printed on stderr as they arose (a face-crop model scored on whole frames, a box file matching no image). */
   readonly warnings: readonly string[];
   readonly engine: string;
   readonly scoringSeconds: number;
@@ -79,6 +79,8 @@ export async function promoteRun(idOrPrefix: string, options: PromoteOptions): P
       const attached = await attachTestFaceBoxes(items, options.faceBoxes, source.setup.face.margin);
       items = attached.items;
       faceBoxes = attached.use;
+      const warning = noCropWarning(attached.use, items.length);
+      if (warning) warnings.push(warning);
     } else {
       const warning = wholeFrameWarning(source.setup, run.id);
       if (warning) warnings.push(warning);
@@ -201,7 +203,7 @@ export function formatPromotion(r: PromoteResult): string {
     `promoted run ${r.runId} (${r.name}) for dataset ${r.dataset ?? '?'}, track ${r.track}`,
     `  test set     ${r.images} images in ${r.testDir}, scored on ${r.engine} in ${r.scoringSeconds.toFixed(1)}s`,
     ...(r.faceBoxes ? [`  face crops   ${describeFaceBoxUse(r.faceBoxes, r.images).replace(/^face crops: /, '')}`] : []),
-    ...(r.warnings.length > 0 ? ['  face crops   none: the test images were scored whole, though the run trained on face crops'] : []),
+    ...(r.faceBoxes === null && r.warnings.length > 0 ? ['  face crops   none: the test images were scored whole, though the run trained on face crops'] : []),
     `  submission   ${r.submission.join(', ')} (validated: header img_name,y_pred, one row per test image, y_pred in [0, 1])`,
     `  package      ${r.packageDir} (${r.packageFiles} files, sha256 of each in ${PACKAGE_FILES.manifest})`,
     `  parity       ${r.parity.checked} test images through the test API path match the CSV: max |diff| ${r.parity.maxAbsDiff.toExponential(1)} <= ${PARITY_TOLERANCE.toExponential(0)}`,
