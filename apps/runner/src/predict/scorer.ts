@@ -3,7 +3,7 @@ import { buildTtaViews, ttaBatchFromImages, type BadImagePolicy, type Batch, typ
 import { createModelFromConfig, loadPretrained, selectEngine, type BackboneModel, type EngineChoice, type EngineInfo } from '@dfl/models';
 import type { TrainableModel } from '@dfl/training';
 import { scoreSplit, scoreViewBatches, type SplitScores } from '../run/score-split';
-import { faceCropViews } from './face-crop-views';
+import { assertBoxInside } from './check-face-box';
 import type { ScoringSetup } from './scoring-setup';
 
 /** One image for the test API path: bytes (an upload) or a file path, and its face box when the client gave one. */
@@ -58,10 +58,13 @@ export class Scorer {
    * (naming the image) when one cannot be read, a FaceBoxOutsideError when a box misses its image.
    */
   async decode(images: readonly ImageSource[]): Promise<Batch[]> {
-    if (images.every((i) => !i.box)) return ttaBatchFromImages(images, this.setup.input, this.views);
-    const one = (i: ImageSource) =>
-      i.box ? faceCropViews({ name: i.name, source: i.source, box: i.box }, this.setup.face.margin, this.setup.input, this.views) : ttaBatchFromImages([i], this.setup.input, this.views);
-    return concatViewBatches(await Promise.all(images.map(one)));
+    const margin = this.setup.face.margin;
+    await Promise.all(images.map((i) => (i.box ? assertBoxInside({ name: i.name, source: i.source, box: i.box }, margin) : undefined)));
+    return ttaBatchFromImages(
+      images.map((i) => ({ name: i.name, source: i.source, face: i.box ? { box: i.box, margin } : undefined })),
+      this.setup.input,
+      this.views,
+    );
   }
 
   /** Scores already decoded images (each a `decode` result) in one model batch, in order. */

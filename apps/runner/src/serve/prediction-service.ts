@@ -1,7 +1,7 @@
 import { ImageLoadError } from '@dfl/data';
 import { UserError } from '@dfl/core';
 import type { Batch } from '@dfl/data';
-import { FaceBoxOutsideError } from '../predict/face-crop-views';
+import { FaceBoxOutsideError } from '../predict/check-face-box';
 import type { ImageSource, Scorer } from '../predict/scorer';
 import { MicroBatcher, type MicroBatcherOptions } from './micro-batcher';
 

@@ -1,5 +1,6 @@
 import type { DatasetItem } from '../dataset/dataset-item';
-import { decodeImage, resizeImage } from '../image/decode';
+import { faceCropRect, type CropRect, type FaceCrop } from '../dataset/face-crop';
+import { decodeImage, displayedSize, resizeImage } from '../image/decode';
 import type { ImageInputConfig } from '../image/input-config';
 import { defaultConcurrency } from '../loader/batch-loader';
 import { ImageLoadError, loadImage } from '../loader/load-image';
@@ -56,24 +57,25 @@ export function createTtaLoader(options: TtaLoaderOptions): TtaLoader {
 
 /**
  * The TTA views of images given as bytes or paths (an upload to the test API, one `promote` image), as one Batch
- * per view: the same preprocessing and view code as {@link createTtaLoader}, so the scores agree. An image that
- * cannot be decoded throws a UserError naming it.
+ * per view: the same preprocessing and view code as {@link createTtaLoader}, so the scores agree; an image with a
+ * `face` is cropped to it first, as the loaders crop a dataset item's face. An image that cannot be decoded throws a
+ * UserError naming it.
  */
 export async function ttaBatchFromImages(
-  images: ReadonlyArray<{ readonly name: string; readonly source: Buffer | string }>,
+  images: ReadonlyArray<{ readonly name: string; readonly source: Buffer | string; readonly face?: FaceCrop }>,
   input: ImageInputConfig,
   views: TtaViewSet,
   fit: 'fill' | 'cover' = 'fill',
 ): Promise<Batch[]> {
   if (images.length === 0) throw new RangeError('ttaBatchFromImages needs at least one image');
-  const sources = new Map(images.map((img, i) => [String(i), img.source]));
+  const sources = new Map(images.map((img, i) => [String(i), img]));
   const items = images.map((img, i) => ({ path: typeof img.source === 'string' ? img.source : img.name, name: img.name, label: null, key: String(i) }));
   const out: Batch[][] = [];
   const stream = streamBatches(
     items.map((item) => ({ item, fake: 0, seed: 0 })),
     async ({ item }) => {
-      const source = sources.get((item as (typeof items)[number]).key) as Buffer | string;
-      const image = await (typeof source === 'string' ? loadImage(source, input.size, input.interpolation, fit) : decodeBytes(item.name, source, input, fit));
+      const { source, face } = sources.get((item as (typeof items)[number]).key) as (typeof images)[number];
+      const image = await (typeof source === 'string' ? loadImage(source, input.size, input.interpolation, fit, face) : decodeBytes(item.name, source, input, fit, face));
       const rendered = await views.render(image, input.interpolation);
       return Promise.all(rendered.map((v) => resizeImage(v, input.size, input.size, input.interpolation)));
     },
@@ -83,9 +85,15 @@ export async function ttaBatchFromImages(
   return out[0];
 }
 
-async function decodeBytes(name: string, bytes: Buffer, input: ImageInputConfig, fit: 'fill' | 'cover') {
+/** loadImage on bytes: the same sharp pipeline (oriented at input, the face crop if any, flatten, resize). */
+async function decodeBytes(name: string, bytes: Buffer, input: ImageInputConfig, fit: 'fill' | 'cover', face?: FaceCrop) {
   try {
-    return await decodeImage(bytes, { size: input.size, interpolation: input.interpolation, fit });
+    let crop: CropRect | undefined;
+    if (face) {
+      const { width, height } = await displayedSize(bytes);
+      crop = faceCropRect(face.box, face.margin, width, height) ?? undefined;
+    }
+    return await decodeImage(bytes, { size: input.size, interpolation: input.interpolation, fit, crop });
   } catch (err) {
     throw new ImageLoadError(name, `not a readable JPEG/PNG/WebP image (${(err as Error).message.split('\n')[0]})`);
   }

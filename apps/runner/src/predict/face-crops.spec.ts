@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { buildTtaViews, createImage, createTtaLoader, encodeImage, type Batch, type DatasetItem, type ImageInputConfig } from '@dfl/data';
-import { FaceBoxOutsideError, faceCropViews } from './face-crop-views';
+import { buildTtaViews, createImage, createTtaLoader, encodeImage, ttaBatchFromImages, type Batch, type DatasetItem, type ImageInputConfig } from '@dfl/data';
+import { assertBoxInside, FaceBoxOutsideError } from './check-face-box';
 import { attachTestFaceBoxes, describeFaceBoxUse, noCropWarning } from './test-face-boxes';
 
 const INPUT: ImageInputConfig = { size: 16, mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3], interpolation: 'bilinear' };
@@ -29,13 +29,13 @@ async function loaderViews(item: DatasetItem): Promise<Batch[]> {
   throw new Error('no batch');
 }
 
-describe('faceCropViews (the test API with a face box)', () => {
+describe('ttaBatchFromImages with a face box (the test API path)', () => {
   const box = { x1: 10.5, y1: 4, x2: 31, y2: 30 };
 
   it.each(['a.jpg', 'b.png'])('gives the pixels the evaluation loader gives the item with that box, from a path and from the bytes (%s)', async (name) => {
     const expected = await loaderViews({ path: file(name), name, label: null, face: { box, margin: 0.25 } });
     for (const source of [file(name), readFileSync(file(name))]) {
-      const got = await faceCropViews({ name, source, box }, 0.25, INPUT, VIEWS);
+      const got = await ttaBatchFromImages([{ name, source, face: { box, margin: 0.25 } }], INPUT, VIEWS);
       expect(got).toHaveLength(2);
       got.forEach((view, v) => {
         expect(view.shape).toEqual([1, 16, 16, 3]);
@@ -51,7 +51,7 @@ describe('faceCropViews (the test API with a face box)', () => {
     const tall = { x1: 5, y1: 44, x2: 35, y2: 58 }; // below the stored image's 40 rows, inside the displayed 60
     const expected = await loaderViews({ path: file('rotated.jpg'), name: 'r', label: null, face: { box: tall, margin: 0.1 } });
     for (const source of [file('rotated.jpg'), readFileSync(file('rotated.jpg'))]) {
-      const got = await faceCropViews({ name: 'r', source, box: tall }, 0.1, INPUT, VIEWS);
+      const got = await ttaBatchFromImages([{ name: 'r', source, face: { box: tall, margin: 0.1 } }], INPUT, VIEWS);
       expect(Array.from(got[1].images)).toEqual(Array.from(expected[1].images));
     }
     const whole = await loaderViews({ path: file('rotated.jpg'), name: 'r', label: null });
@@ -59,7 +59,7 @@ describe('faceCropViews (the test API with a face box)', () => {
   });
 
   it('refuses a box lying outside the image, naming the image and its size', async () => {
-    const err = await faceCropViews({ name: 'a.jpg', source: file('a.jpg'), box: { x1: 70, y1: 0, x2: 90, y2: 10 } }, 0, INPUT, VIEWS).catch((e: Error) => e);
+    const err = await assertBoxInside({ name: 'a.jpg', source: file('a.jpg'), box: { x1: 70, y1: 0, x2: 90, y2: 10 } }, 0).catch((e: Error) => e);
     expect(err).toBeInstanceOf(FaceBoxOutsideError);
     expect((err as FaceBoxOutsideError).reason).toBe('a.jpg: box [70, 0, 90, 10] lies outside the 60x40 image');
   });
