@@ -1,6 +1,6 @@
 import { UserError } from '@dfl/core';
 import { buildTtaViews, ttaBatchFromImages, type BadImagePolicy, type Batch, type DatasetItem, type FaceBox, type TtaViewSet } from '@dfl/data';
-import { createModelFromConfig, loadPretrained, selectEngine, type BackboneModel, type EngineChoice, type EngineInfo } from '@dfl/models';
+import { createModelFromConfig, loadPretrained, selectEngine, type BackboneModel, type EngineChoice, type EngineInfo, type FoldedInference } from '@dfl/models';
 import type { TrainableModel } from '@dfl/training';
 import { scoreSplit, scoreViewBatches, type SplitScores } from '../run/score-split';
 import { assertBoxInside } from './check-face-box';
@@ -43,8 +43,13 @@ export class Scorer {
     return new Scorer(setup, engine, network, views);
   }
 
+  private folded: FoldedInference | null = null;
+
   private get model(): TrainableModel {
-    return { apply: (x, training) => this.network.apply(x, { training }), trainableVariables: this.network.trainableVariables };
+    // scoring never trains: BatchNorm folded into the convolutions, activations fused (made once, on first use)
+    this.folded ??= this.network.inference();
+    const folded = this.folded;
+    return { apply: (x) => folded.predict(x), trainableVariables: [] };
   }
 
   /** Scores dataset items in order (a test folder, `dfl predict`'s files): the evaluation path itself. */
@@ -78,6 +83,7 @@ export class Scorer {
   }
 
   dispose(): void {
+    this.folded?.dispose();
     this.network.dispose();
   }
 }

@@ -158,8 +158,17 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
     const stopping = cfg.train.early_stopping;
     const stopper = new BestTracker(stopping.mode, stopping.patience, stopping.min_delta);
     // the validation split under the experiment's TTA (or a degraded copy of it, for the robustness views)
-    const scoreVal = (views = tta) =>
-      scoreSplit({ model: trainable, items: val.items, input, views, combine: cfg.tta.combine, numClasses: cfg.model.num_classes as 1 | 2, batchSize: cfg.train.batch_size, onBadImage: cfg.data.bad_images });
+    // scored through the folded inference view (BatchNorm in the convolutions) as promote and the test API score,
+    // made afresh from the current weights each time
+    const scoreVal = async (views = tta) => {
+      const folded = (model as BackboneModel).inference();
+      try {
+        const scorer: TrainableModel = { apply: (x) => folded.predict(x), trainableVariables: [] };
+        return await scoreSplit({ model: scorer, items: val.items, input, views, combine: cfg.tta.combine, numClasses: cfg.model.num_classes as 1 | 2, batchSize: cfg.train.batch_size, onBadImage: cfg.data.bad_images });
+      } finally {
+        folded.dispose();
+      }
+    };
 
     let firstEpoch = 0;
     let stopped = false;
