@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { DFL, ROOT } from './support/run-cli';
 
 // The real CLI, run as a user would, on files written here; expected values are scikit-learn's, from the committed
 // fixture (libs/metrics/fixtures/make_fixtures.py).
-const ROOT = path.join(__dirname, '..', '..', '..');
-const DFL = path.join(ROOT, 'apps', 'runner', 'bin', 'dfl.js');
 const FIXTURE = path.join(ROOT, 'libs', 'metrics', 'fixtures', 'sklearn-metrics.json');
 const TOLERANCE = 1e-9;
 // Each test starts the CLI (about 1 s of CPU); on a loaded 2-core machine that can take several seconds.

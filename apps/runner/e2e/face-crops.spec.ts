@@ -1,17 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateDemoDataset, parsePredictionCsv } from '@dfl/data';
+import { lastJson, startDfl, type CliProcess } from './support/run-cli';
 import { startTestDatabase, type TestDatabase } from '@dfl/db';
 
 // A run trained on face crops, promoted and served with face boxes: the real CLI in child processes, an embedded
 // PostgreSQL and demo data made here (tiny_cnn, 32 px, 1 epoch: seconds). The test images are scored as their crops
 // (the CSV, the parity check through the test-API path, `dfl predict`, `dfl serve` with a box) and not as whole
 // frames, which the same run without boxes gives, with a warning.
-const ROOT = path.join(__dirname, '..', '..', '..');
-const DFL = path.join(ROOT, 'apps', 'runner', 'bin', 'dfl.js');
 jest.setTimeout(600_000);
 
 let db: TestDatabase;
@@ -21,25 +19,8 @@ let runId: string;
 let crops: Map<string, number>;
 let whole: Map<string, number>;
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Exit> } {
-  const child = spawn(process.execPath, [DFL, ...args], { cwd: work, env: { ...process.env, DATABASE_URL: db.url, DFL_HOME: path.join(work, '.dfl'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  const done = new Promise<Exit>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
-
+const start = (args: string[], env: Record<string, string> = {}) => startDfl(args, { cwd: work, env: { DATABASE_URL: db.url, DFL_HOME: path.join(work, '.dfl'), ...env } });
 const dfl = (args: string[], env?: Record<string, string>) => start(args, env).done;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON output; the expectations check its shape
-const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').pop() as string) as Record<string, any>;
 const testImage = (name: string) => path.join(data, 'testset', name);
 const scores = (file: string) => new Map(parsePredictionCsv(readFileSync(path.join(work, file), 'utf8'), file).map((r) => [r.name, r.score]));
 const close = (a: number | undefined, b: number | undefined) => expect(Math.abs((a as number) - (b as number))).toBeLessThanOrEqual(1e-6);
@@ -158,7 +139,7 @@ describe('dfl predict with face boxes', () => {
 });
 
 describe('dfl serve with face boxes', () => {
-  let server: { child: ChildProcess; done: Promise<Exit> };
+  let server: CliProcess;
   let url: string;
 
   beforeAll(async () => {

@@ -1,17 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateDemoDataset, parsePredictionCsv } from '@dfl/data';
+import { lastJson, startDfl, type CliProcess } from './support/run-cli';
 import { RunRepository, startTestDatabase, type TestDatabase } from '@dfl/db';
 
 // The whole promotion story with the real CLI in child processes, a real embedded PostgreSQL and demo data made
 // here: train the demo, promote it (submission + package + parity + DB), check the submission with `dfl evaluate`,
 // score through `dfl predict` and the `dfl serve` test API, then reproduce the run. One training is shared by all
 // (trainings are the slow part on 2 cores); the wasm engine: present wherever tfjs is, and bit-deterministic.
-const ROOT = path.join(__dirname, '..', '..', '..');
-const DFL = path.join(ROOT, 'apps', 'runner', 'bin', 'dfl.js');
 jest.setTimeout(600_000);
 
 let db: TestDatabase;
@@ -20,25 +18,8 @@ let data: string;
 let runId: string;
 let csv: Map<string, number>;
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Exit> } {
-  const child = spawn(process.execPath, [DFL, ...args], { cwd: work, env: { ...process.env, DATABASE_URL: db.url, DFL_HOME: path.join(work, '.dfl'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  const done = new Promise<Exit>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
-
+const start = (args: string[], env: Record<string, string> = {}) => startDfl(args, { cwd: work, env: { DATABASE_URL: db.url, DFL_HOME: path.join(work, '.dfl'), ...env } });
 const dfl = (args: string[], env?: Record<string, string>) => start(args, env).done;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON output; the expectations check its shape
-const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').pop() as string) as Record<string, any>;
 const testImage = (name: string) => path.join(data, 'testset', name);
 
 beforeAll(async () => {
@@ -144,7 +125,7 @@ describe('train the demo and promote it', () => {
 });
 
 describe('the test API (dfl serve)', () => {
-  let server: { child: ChildProcess; done: Promise<Exit> };
+  let server: CliProcess;
   let url: string;
 
   beforeAll(async () => {

@@ -5,11 +5,10 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateDemoDataset } from '@dfl/data';
 import { Run, startTestDatabase, type TestDatabase } from '@dfl/db';
+import { DFL } from './support/run-cli';
 
 // `dfl submit` and `dfl worker` as users run them: real CLI child processes on one embedded PostgreSQL, tiny demo
 // data (32 images of 32 px), tiny_cnn, 1 epoch, no bootstrap, so a run takes seconds on 2 shared cores.
-const ROOT = path.join(__dirname, '..', '..', '..');
-const DFL = path.join(ROOT, 'apps', 'runner', 'bin', 'dfl.js');
 const SMALL = ['--set', 'train.epochs=1', '--set', 'eval.bootstrap.n=0', '--set', 'data.image_size=32', '--set', 'train.batch_size=16'];
 jest.setTimeout(240_000);
 

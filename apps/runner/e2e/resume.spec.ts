@@ -1,37 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateDemoDataset } from '@dfl/data';
 import { RunRepository, startTestDatabase, type TestDatabase } from '@dfl/db';
+import { startDfl } from './support/run-cli';
 
 // `dfl run --resume` as a user meets it: a run killed with SIGKILL part-way (a crash, a pre-empted machine) goes on
 // from its last checkpoint and ends exactly where a run that never stopped ends. Tiny network, 32 px demo images.
-const ROOT = path.join(__dirname, '..', '..', '..');
-const DFL = path.join(ROOT, 'apps', 'runner', 'bin', 'dfl.js');
 jest.setTimeout(300_000);
 
 let db: TestDatabase;
 let work: string;
 let experiment: string;
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[]): { child: ChildProcess; done: Promise<Exit> } {
-  const child = spawn(process.execPath, [DFL, ...args], { cwd: work, env: { ...process.env, DATABASE_URL: db.url }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  const done = new Promise<Exit>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
-
+const start = (args: string[]) => startDfl(args, { cwd: work, env: { DATABASE_URL: db.url } });
 const dfl = (args: string[]) => start(args).done;
 const repo = () => new RunRepository(db.dataSource);
 const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n');

@@ -1,26 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startTestDatabase, RunRepository, type TestDatabase } from '@dfl/db';
 import { generateDemoDataset } from '@dfl/data';
+import { startDfl, type Exit } from './support/run-cli';
 
 // `dfl run` as a user runs it (the real CLI in a child process), on a real embedded PostgreSQL and demo data made
 // here: a tiny network on 32 px images so a run takes seconds on 2 cores.
-const ROOT = path.join(__dirname, '..', '..', '..');
-const DFL = path.join(ROOT, 'apps', 'runner', 'bin', 'dfl.js');
 jest.setTimeout(300_000);
 
 let db: TestDatabase;
 let work: string;
 let data: string;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Waits until `file` contains `text`; fails at once, with the run's stderr, if the run ends first. */
 async function waitFor(file: string, text: string, run: { exited: () => Exit | null }): Promise<void> {
@@ -33,21 +24,7 @@ async function waitFor(file: string, text: string, run: { exited: () => Exit | n
   }
 }
 
-function start(args: string[]): { child: ChildProcess; done: Promise<Exit>; exited: () => Exit | null } {
-  const child = spawn(process.execPath, [DFL, ...args], { cwd: work, env: { ...process.env, DATABASE_URL: db.url }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  let exit: Exit | null = null;
-  const done = new Promise<Exit>((resolve) =>
-    child.on('exit', (code, signal) => {
-      exit = { code, signal, stdout, stderr };
-      resolve(exit);
-    }),
-  );
-  return { child, done, exited: () => exit };
-}
+const start = (args: string[]) => startDfl(args, { cwd: work, env: { DATABASE_URL: db.url } });
 
 const dfl = (args: string[]) => start(args).done;
 

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+/** The repository root and the `dfl` entry point the e2e specs run, as a user's shell would. */
+export const ROOT = path.join(__dirname, '..', '..', '..', '..');
+export const DFL = path.join(ROOT, 'apps', 'runner', 'bin', 'dfl.js');
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliProcess {
+  readonly child: ChildProcess;
+  /** Resolves when the process exits, with everything it printed. */
+  readonly done: Promise<Exit>;
+  /** The exit, once it has happened (null while it runs): lets a waiting loop fail fast. */
+  readonly exited: () => Exit | null;
+}
+
+/** Starts `dfl <args>` in a child process (the real CLI) in `cwd`, with `env` over this process's environment. */
+export function startDfl(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): CliProcess {
+  const child = spawn(process.execPath, [DFL, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  let exit: Exit | null = null;
+  const done = new Promise<Exit>((resolve) =>
+    child.on('exit', (code, signal) => {
+      exit = { code, signal, stdout, stderr };
+      resolve(exit);
+    }),
+  );
+  return { child, done, exited: () => exit };
+}
+
+/** The last line of a command's stdout, parsed: the `--json` result the CLI prints last. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON output; the expectations check its shape
+export const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').pop() as string) as Record<string, any>;
