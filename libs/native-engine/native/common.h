@@ -90,7 +90,7 @@ struct Staging {
   }
 };
 
-// tfjs activation codes: 0 linear, 1 relu, 2 relu6, 3 leakyrelu(alpha), 4 sigmoid, 5 elu.
+// tfjs activation codes: 0 linear, 1 relu, 2 relu6, 3 leakyrelu(alpha), 4 sigmoid, 5 elu; 6 silu (ours).
 void appendActivation(dnnl::post_ops &ops, int activation, float alpha);
 
 void registerConv(Napi::Env env, Napi::Object exports);

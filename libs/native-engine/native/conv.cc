@@ -7,7 +7,8 @@ namespace dfl {
 using dnnl::algorithm;
 using dnnl::prop_kind;
 
-// tfjs activation codes: 0 linear, 1 relu, 2 relu6, 3 leakyrelu(alpha), 4 sigmoid, 5 elu.
+// tfjs activation codes: 0 linear, 1 relu, 2 relu6, 3 leakyrelu(alpha), 4 sigmoid, 5 elu; and ours, which tfjs'
+// fused ops do not have: 6 silu (x * sigmoid(x), oneDNN's swish with alpha 1).
 void appendActivation(dnnl::post_ops &ops, int activation, float alpha) {
   switch (activation) {
     case 0: return;  // linear
@@ -16,6 +17,7 @@ void appendActivation(dnnl::post_ops &ops, int activation, float alpha) {
     case 3: ops.append_eltwise(1.f, algorithm::eltwise_relu, alpha, 0.f); return;  // leaky relu
     case 4: ops.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f); return;
     case 5: ops.append_eltwise(1.f, algorithm::eltwise_elu, 1.f, 0.f); return;
+    case 6: ops.append_eltwise(1.f, algorithm::eltwise_swish, 1.f, 0.f); return;
     default: throw std::invalid_argument("unknown activation code " + std::to_string(activation));
   }
 }

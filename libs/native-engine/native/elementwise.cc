@@ -204,7 +204,7 @@ inline float vecExp(float x) {
 }
 
 enum UnaryOp { kRelu, kRelu6, kStep, kSqrt, kSquare, kRsqrt, kNeg, kExp, kLog, kSigmoid, kTanh, kAbs, kReciprocal,
-               kLeakyRelu, kElu, kClip };
+               kLeakyRelu, kElu, kClip, kSilu };
 
 template <int Op>
 void unaryLoop(const float *__restrict x, float *__restrict out, int64_t n, float alpha, float beta) {
@@ -232,6 +232,9 @@ void unaryLoop(const float *__restrict x, float *__restrict out, int64_t n, floa
       if constexpr (Op == kLeakyRelu) r = v < 0.f ? alpha * v : v;
       if constexpr (Op == kElu) r = v < 0.f ? vecExp(v) - 1.f : v;
       if constexpr (Op == kClip) r = v < alpha ? alpha : (v > beta ? beta : v);
+      // x * sigmoid(x) as tfjs composes it (Sigmoid, then Multiply), in one pass. vecExp clamps its argument, so
+      // x = -100 gives -100 * ~4e-39, not -100 * 0 from an overflowed exp (and never inf * 0 = NaN).
+      if constexpr (Op == kSilu) r = v * (1.f / (1.f + vecExp(-v)));
       out[i] = r;
     }
   };
@@ -261,7 +264,7 @@ Napi::Value Unary(const Napi::CallbackInfo &info) {
   case OP: unaryLoop<OP>(x, out, n, alpha, beta); break;
       DFL_UNARY(kRelu) DFL_UNARY(kRelu6) DFL_UNARY(kStep) DFL_UNARY(kSqrt) DFL_UNARY(kSquare) DFL_UNARY(kRsqrt)
       DFL_UNARY(kNeg) DFL_UNARY(kExp) DFL_UNARY(kLog) DFL_UNARY(kSigmoid) DFL_UNARY(kTanh) DFL_UNARY(kAbs)
-      DFL_UNARY(kReciprocal) DFL_UNARY(kLeakyRelu) DFL_UNARY(kElu) DFL_UNARY(kClip)
+      DFL_UNARY(kReciprocal) DFL_UNARY(kLeakyRelu) DFL_UNARY(kElu) DFL_UNARY(kClip) DFL_UNARY(kSilu)
 #undef DFL_UNARY
       default: throw std::invalid_argument("unknown unary op " + std::to_string(op));
     }
@@ -271,8 +274,10 @@ Napi::Value Unary(const Napi::CallbackInfo &info) {
 
 // activationGrad(op, dy, t, out): the gradient of an activation in one pass, the same float arithmetic tfjs'
 // composed gradient does in three to five (each a full-size tensor): 0 relu, dy * step(x); 1 relu6,
-// dy * (x <= 6) * step(x); 2 sigmoid from its output y, dy * (y * (1 - y)). NaN in x propagates as step() does.
-enum ActivationGradOp { kReluGrad, kRelu6Grad, kSigmoidGrad };
+// dy * (x <= 6) * step(x); 2 sigmoid from its output y, dy * (y * (1 - y)); 3 silu (x * sigmoid(x)) from its
+// input x, dy * (s * (1 + x * (1 - s))) with s = sigmoid(x), recomputed here so the forward pass saves only x.
+// NaN in x propagates as step() does.
+enum ActivationGradOp { kReluGrad, kRelu6Grad, kSigmoidGrad, kSiluGrad };
 
 template <int Op>
 void activationGradLoop(const float *__restrict dy, const float *__restrict t, float *__restrict out, int64_t n) {
@@ -284,6 +289,10 @@ void activationGradLoop(const float *__restrict dy, const float *__restrict t, f
       if constexpr (Op == kReluGrad) m = std::isnan(v) ? v : float(v > 0.f);
       if constexpr (Op == kRelu6Grad) m = std::isnan(v) ? v : float(v > 0.f) * float(v <= 6.f);
       if constexpr (Op == kSigmoidGrad) m = v * (1.f - v);
+      if constexpr (Op == kSiluGrad) {
+        const float s = 1.f / (1.f + vecExp(-v));
+        m = s * (1.f + v * (1.f - s));
+      }
       out[i] = dy[i] * m;
     }
   };
@@ -309,6 +318,7 @@ Napi::Value ActivationGrad(const Napi::CallbackInfo &info) {
       case kReluGrad: activationGradLoop<kReluGrad>(dy, t, out, n); break;
       case kRelu6Grad: activationGradLoop<kRelu6Grad>(dy, t, out, n); break;
       case kSigmoidGrad: activationGradLoop<kSigmoidGrad>(dy, t, out, n); break;
+      case kSiluGrad: activationGradLoop<kSiluGrad>(dy, t, out, n); break;
       default: throw std::invalid_argument("unknown activation gradient " + std::to_string(op));
     }
     return info.Env().Undefined();

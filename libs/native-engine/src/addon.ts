@@ -15,6 +15,7 @@ export interface NativeAddon {
   stats(): Record<string, { ms: number; calls: number }>;
   resetStats(): void;
   primitives(): Record<string, string>;
+  /** activation: tfjs' codes (0 linear, 1 relu, 2 relu6, 3 leakyrelu, 4 sigmoid, 5 elu), and 6 silu. */
   convForward(params: Ints, activation: number, alpha: number, x: Floats, w: Floats, bias: Floats | null, y: Floats): void;
   convBackwardData(params: Ints, dy: Floats, w: Floats, dx: Floats): void;
   convBackwardWeights(params: Ints, x: Floats, dy: Floats, dw: Floats): void;
@@ -30,7 +31,7 @@ export interface NativeAddon {
   batchNorm(x: Floats, channels: number, mean: Floats, variance: Floats, offset: Floats | null, scale: Floats | null,
     epsilon: number, out: Floats): void;
   addN(inputs: Floats[], out: Floats): void;
-  /** 0 relu (t = x), 1 relu6 (t = x), 2 sigmoid (t = its output y). */
+  /** 0 relu (t = x), 1 relu6 (t = x), 2 sigmoid (t = its output y), 3 silu (t = x). */
   activationGrad(op: number, dy: Floats, t: Floats, out: Floats): void;
   toFloat(values: Uint8Array | Int32Array, out: Floats): void;
   batchNormStats(x: Floats, channels: number, mean: Floats, variance: Floats): void;

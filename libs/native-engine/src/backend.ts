@@ -11,6 +11,7 @@ import { elementwiseKernels } from './kernels/elementwise';
 import { reduceKernels } from './kernels/reduce';
 import { batchNormTrainingKernels } from './kernels/batch-norm-training';
 import { activationGradKernels, registerActivationGradients } from './kernels/activation-grad';
+import { registerSiluGradient, siluKernels } from './kernels/silu';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -63,6 +64,7 @@ export function registerNativeBackend(options: RegisterNativeOptions = {}): Regi
   const native = [
     ...conv2dKernels(ctx), ...depthwiseKernels(ctx), ...matmulKernels(ctx), ...poolKernels(ctx),
     ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...batchNormTrainingKernels(ctx), ...activationGradKernels(ctx),
+    ...siluKernels(ctx),
   ];
   const nativeNames = new Set(native.map((k) => k.kernelName));
 
@@ -81,6 +83,7 @@ export function registerNativeBackend(options: RegisterNativeOptions = {}): Regi
   }
   for (const kernel of native) tf.registerKernel(kernel);
   registerActivationGradients(NATIVE_BACKEND);
+  registerSiluGradient(NATIVE_BACKEND);
   registered = { addon, kernels: [...nativeNames].sort() };
   return { ok: true, backend: NATIVE_BACKEND, threads, kernels: registered.kernels };
 }

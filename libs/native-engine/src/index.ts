@@ -10,3 +10,5 @@ export {
 export type { RegisterNativeOptions, RegisterNativeResult, NativeEngineStatus } from './backend';
 export { nativeBatchNormTraining, BATCH_NORM_STATS, BATCH_NORM_GRAD } from './kernels/batch-norm-training';
 export type { NativeBatchNormTrainingResult } from './kernels/batch-norm-training';
+export { SILU } from './kernels/silu';
+export { DFL_FUSED_CONV2D, DFL_FUSED_DEPTHWISE_CONV2D } from './kernels/context';

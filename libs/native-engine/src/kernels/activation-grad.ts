@@ -4,9 +4,14 @@ import { floats, KernelContext, output } from './context';
 /** Kernel name of the one-pass activation gradient; it exists on the `native` backend only. */
 export const ACTIVATION_GRAD = 'DflActivationGrad';
 
+/** Kernel name of SiLU, x * sigmoid(x), in one pass (src/kernels/silu.ts); `native` backend only. */
+export const SILU = 'DflSilu';
+
 /** The activations whose gradient runs in one native pass, with the addon's code. */
-const OPS = { [tf.Relu]: 0, [tf.Relu6]: 1, [tf.Sigmoid]: 2 } as const;
+const OPS = { [tf.Relu]: 0, [tf.Relu6]: 1, [tf.Sigmoid]: 2, [SILU]: 3 } as const;
 type Activation = keyof typeof OPS;
+/** tfjs' own kernels among them, whose stock gradients registerActivationGradients replaces. */
+const STOCK: Activation[] = [tf.Relu, tf.Relu6, tf.Sigmoid];
 
 /**
  * DflActivationGrad(dy, t; activation) -> dx: tfjs differentiates ReLU as dy * cast(step(x)), ReLU6 as
@@ -44,10 +49,19 @@ const activationGradGradient: tf.GradConfig = {
     return {
       dy: () => tf.engine().runKernel(ACTIVATION_GRAD, { dy: g as tf.Tensor, t }, { activation }) as tf.Tensor,
       // d/dy of dy * y * (1 - y) is dy * (1 - 2y); the ReLU masks are flat.
-      t: () => (activation === tf.Sigmoid ? tf.mul(g as tf.Tensor, tf.mul(dy, tf.sub(1, tf.mul(2, t)))) : tf.zerosLike(t)),
+      t: () => {
+        if (activation === SILU) return tf.mul(g as tf.Tensor, tf.mul(dy, siluSecondDerivative(t)));
+        return activation === tf.Sigmoid ? tf.mul(g as tf.Tensor, tf.mul(dy, tf.sub(1, tf.mul(2, t)))) : tf.zerosLike(t);
+      },
     };
   },
 };
+
+/** d²/dx² of x * sigmoid(x): s (1 - s) (2 + x (1 - 2s)), with s = sigmoid(x). */
+function siluSecondDerivative(x: tf.Tensor): tf.Tensor {
+  const s = tf.sigmoid(x);
+  return tf.mul(tf.mul(s, tf.sub(1, s)), tf.add(2, tf.mul(x, tf.sub(1, tf.mul(2, s)))));
+}
 
 /**
  * Gradients for Relu, Relu6 and Sigmoid that use DflActivationGrad while `backendName` is the active backend and
@@ -55,7 +69,7 @@ const activationGradGradient: tf.GradConfig = {
  */
 export function registerActivationGradients(backendName: string): void {
   tf.registerGradient(activationGradGradient);
-  for (const name of Object.keys(OPS) as Activation[]) {
+  for (const name of STOCK) {
     const stock = tf.getGradient(name);
     if (!stock || (stock as { dflNative?: boolean }).dflNative) continue;
     const config: tf.GradConfig & { dflNative: boolean } = {

@@ -46,8 +46,34 @@ export function output(backend: unknown, shape: number[]): { values: Float32Arra
 }
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5 };
+/** Activations only our own fused kernels (DflFusedConv2D, DflFusedDepthwiseConv2D) take: tfjs' enum lacks them. */
+const DFL_ACTIVATIONS: Record<string, number> = { ...ACTIVATIONS, silu: 6 };
 
-/** The addon's code for a fused activation, or undefined when it has none (prelu): those fall back to cpu. */
-export function activationCode(activation: string | undefined): number | undefined {
-  return ACTIVATIONS[activation ?? 'linear'];
+/**
+ * The addon's code for a fused activation, or undefined when it has none (prelu): those fall back to cpu. `dfl`:
+ * the name is from one of our kernels, which also take silu.
+ */
+export function activationCode(activation: string | undefined, dfl = false): number | undefined {
+  return (dfl ? DFL_ACTIVATIONS : ACTIVATIONS)[activation ?? 'linear'];
 }
+
+/** Kernel names of the convolutions with a fused activation tfjs' FusedConv2D has no code for (silu). */
+export const DFL_FUSED_CONV2D = 'DflFusedConv2D';
+export const DFL_FUSED_DEPTHWISE_CONV2D = 'DflFusedDepthwiseConv2D';
+
+/**
+ * The cpu fallback of a fused convolution kernel `kernelName` (tfjs' FusedConv2D / FusedDepthwiseConv2D) for a
+ * call that may carry one of our activations: tfjs' kernel with a linear activation, then SiLU in one native pass.
+ */
+export function fusedFallback(ctx: KernelContext, kernelName: string, args: KernelArgs): tf.TensorInfo {
+  const attrs = args.attrs as { activation?: string };
+  if (attrs.activation !== 'silu') return ctx.fallback(kernelName)(args) as tf.TensorInfo;
+  const linear = ctx.fallback(kernelName)({ ...args, attrs: { ...args.attrs, activation: 'linear' } }) as tf.TensorInfo;
+  const y = output(args.backend, linear.shape);
+  ctx.addon.unary(SILU_UNARY, 0, 0, floats(args.backend, linear)!, y.values);
+  (args.backend as unknown as { disposeIntermediateTensorInfo(t: tf.TensorInfo): void }).disposeIntermediateTensorInfo(linear);
+  return y.info();
+}
+
+/** The addon's unary code for SiLU (native/elementwise.cc). */
+export const SILU_UNARY = 16;

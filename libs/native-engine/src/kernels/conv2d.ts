@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
-import { activationCode, floats, KernelArgs, KernelContext, output } from './context';
+import { activationCode, DFL_FUSED_CONV2D, floats, fusedFallback, KernelArgs, KernelContext, output } from './context';
 import { convParams } from './conv-params';
 
 type ConvAttrs = {
@@ -11,15 +11,19 @@ type ConvAttrs = {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 };
 
-/** Conv2D, FusedConv2D (bias + activation inside the oneDNN primitive) and both Conv2D gradients. */
+/**
+ * Conv2D, FusedConv2D (bias + activation inside the oneDNN primitive), DflFusedConv2D (FusedConv2D's inputs and
+ * attributes, with silu among the activations; inference only, no gradient) and both Conv2D gradients.
+ */
 export function conv2dKernels(ctx: KernelContext): tf.KernelConfig[] {
   const { addon } = ctx;
 
-  function forward(args: KernelArgs, fused: boolean): tf.TensorInfo {
+  function forward(args: KernelArgs, fused: boolean, dfl = false): tf.TensorInfo {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs as unknown as ConvAttrs & { activation?: string; leakyreluAlpha?: number };
-    const activation = fused ? activationCode(attrs.activation) : 0;
-    const fallback = () => ctx.fallback(fused ? tf.FusedConv2D : tf.Conv2D)(args) as tf.TensorInfo;
+    const activation = fused ? activationCode(attrs.activation, dfl) : 0;
+    const fallback = () =>
+      dfl ? fusedFallback(ctx, tf.FusedConv2D, args) : (ctx.fallback(fused ? tf.FusedConv2D : tf.Conv2D)(args) as tf.TensorInfo);
     if (attrs.dataFormat === 'NCHW' || activation === undefined || preluActivationWeights) return fallback();
     const info = backend_util.computeConv2DInfo(
       x!.shape as [number, number, number, number], filter!.shape as [number, number, number, number],
@@ -72,6 +76,7 @@ export function conv2dKernels(ctx: KernelContext): tf.KernelConfig[] {
   return [
     { kernelName: tf.Conv2D, backendName: ctx.backendName, kernelFunc: conv2d },
     { kernelName: tf.FusedConv2D, backendName: ctx.backendName, kernelFunc: fusedConv2d },
+    { kernelName: DFL_FUSED_CONV2D, backendName: ctx.backendName, kernelFunc: (args) => forward(args, true, true) },
     { kernelName: tf.Conv2DBackpropInput, backendName: ctx.backendName, kernelFunc: backpropInput },
     { kernelName: tf.Conv2DBackpropFilter, backendName: ctx.backendName, kernelFunc: backpropFilter },
   ];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
-import { activationCode, floats, KernelArgs, KernelContext, output } from './context';
+import { activationCode, DFL_FUSED_DEPTHWISE_CONV2D, floats, fusedFallback, KernelArgs, KernelContext, output } from './context';
 import { convParams } from './conv-params';
 
 type Shape4 = [number, number, number, number];
@@ -14,7 +14,8 @@ type DepthwiseAttrs = {
 
 /**
  * Depthwise convolution as a oneDNN grouped convolution (one group per input channel, `multiplier` outputs each),
- * its fused form and both gradients.
+ * its fused forms (tfjs' FusedDepthwiseConv2D, and DflFusedDepthwiseConv2D: the same with silu among the
+ * activations, inference only) and both gradients.
  */
 export function depthwiseKernels(ctx: KernelContext): tf.KernelConfig[] {
   const { addon } = ctx;
@@ -22,22 +23,19 @@ export function depthwiseKernels(ctx: KernelContext): tf.KernelConfig[] {
     backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad,
       attrs.dimRoundingMode, true, 'channelsLast');
 
-  function forward(args: KernelArgs, fused: boolean): tf.TensorInfo {
+  function forward(args: KernelArgs, fused: boolean, dfl = false): tf.TensorInfo {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs as unknown as DepthwiseAttrs & { activation?: string; leakyreluAlpha?: number };
-    const activation = fused ? activationCode(attrs.activation) : 0;
+    const activation = fused ? activationCode(attrs.activation, dfl) : 0;
     const kernel = fused ? tf.FusedDepthwiseConv2D : tf.DepthwiseConv2dNative;
-    if (attrs.dataFormat === 'NCHW' || activation === undefined || preluActivationWeights) {
-      return ctx.fallback(kernel)(args) as tf.TensorInfo;
-    }
+    const fallback = () => (dfl ? fusedFallback(ctx, kernel, args) : (ctx.fallback(kernel)(args) as tf.TensorInfo));
+    if (attrs.dataFormat === 'NCHW' || activation === undefined || preluActivationWeights) return fallback();
     const info = convInfo(x!.shape as Shape4, filter!.shape as Shape4, attrs);
     const params = convParams(info, info.inChannels);
     const xv = floats(args.backend, x);
     const wv = floats(args.backend, filter);
     const bv = bias ? floats(args.backend, bias) : null;
-    if (!params || !xv || !wv || (bias && (!bv || bv.length !== info.outChannels))) {
-      return ctx.fallback(kernel)(args) as tf.TensorInfo;
-    }
+    if (!params || !xv || !wv || (bias && (!bv || bv.length !== info.outChannels))) return fallback();
     const y = output(args.backend, info.outShape);
     addon.convForward(params, activation, attrs.leakyreluAlpha ?? 0.2, xv, wv, bv, y.values);
     return y.info();
@@ -72,6 +70,7 @@ export function depthwiseKernels(ctx: KernelContext): tf.KernelConfig[] {
   return [
     { kernelName: tf.DepthwiseConv2dNative, backendName: ctx.backendName, kernelFunc: (args) => forward(args, false) },
     { kernelName: tf.FusedDepthwiseConv2D, backendName: ctx.backendName, kernelFunc: (args) => forward(args, true) },
+    { kernelName: DFL_FUSED_DEPTHWISE_CONV2D, backendName: ctx.backendName, kernelFunc: (args) => forward(args, true, true) },
     { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backendName: ctx.backendName, kernelFunc: backpropInput },
     { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backendName: ctx.backendName, kernelFunc: backpropFilter },
   ];
