@@ -3,6 +3,7 @@ import type { SeededRandom } from '@dfl/core';
 import { batchNormTraining } from '../../engine/batch-norm-training';
 import { kaimingNormalFanOut, normalInit, uniformInit } from './init';
 import { Module, Sequential, type ForwardContext } from './module';
+import { backendHas, FUSED_CONV2D_SILU_KERNEL, FUSED_DEPTHWISE_CONV2D_SILU_KERNEL, silu } from './silu';
 
 /** What a layer needs while it is being built: the seeded generator its initial weights come from. */
 export interface BuildContext {
@@ -60,9 +61,17 @@ export class Conv2d extends Module {
     }));
   }
 
-  /** Convolution with the given (folded) filter and bias; ReLU / ReLU6 fused into the kernel where it has one. */
+  /**
+   * Convolution with the given (folded) filter and bias; ReLU / ReLU6 fused into the kernel where it has one, and
+   * SiLU where the backend has our own fused kernel for it (`native`: oneDNN's swish post-op).
+   */
   forwardWith(x: tf.Tensor, filter: tf.Tensor4D, bias: tf.Tensor1D, act: ActivationName | null): tf.Tensor {
     const x4 = x as tf.Tensor4D;
+    const siluKernel = this.depthwise ? FUSED_DEPTHWISE_CONV2D_SILU_KERNEL : FUSED_CONV2D_SILU_KERNEL;
+    if (act === 'silu' && x.dtype === 'float32' && backendHas(siluKernel)) {
+      const attrs = { strides: this.stride, pad: this.padding, dataFormat: 'NHWC', dilations: this.dilation, activation: 'silu' };
+      return tf.engine().runKernel(siluKernel, { x: x4, filter, bias }, attrs) as tf.Tensor;
+    }
     const fusable = act === 'relu' || act === 'relu6' ? act : act === null || act === 'identity' ? 'linear' : null;
     const kernel = this.depthwise ? 'FusedDepthwiseConv2D' : 'FusedConv2D';
     if (tf.getKernel(kernel, tf.getBackend()) === undefined) {
@@ -200,7 +209,7 @@ export function activate(x: tf.Tensor, name: ActivationName): tf.Tensor {
     case 'relu6':
       return tf.relu6(x);
     case 'silu':
-      return tf.mul(x, tf.sigmoid(x));
+      return silu(x);
     case 'sigmoid':
       return tf.sigmoid(x);
     case 'hardsigmoid':
@@ -274,8 +283,9 @@ export function globalAvgPool(x: tf.Tensor): tf.Tensor {
 
 /**
  * conv -> BatchNorm -> activation. With `ctx.folded` (BackboneModel.inference) the BatchNorm is folded into the
- * convolution once (filter * s, shift - mean * s with s = gamma / sqrt(var + eps)) and ReLU / ReLU6 fused into the
- * kernel: one op instead of three, and a filter that stays the same tensor across calls (XNNPACK packs it once).
+ * convolution once (filter * s, shift - mean * s with s = gamma / sqrt(var + eps)) and ReLU / ReLU6 (SiLU on
+ * `native`) fused into the kernel: one op instead of three, and a filter that stays the same tensor across calls
+ * (XNNPACK packs it once).
  */
 export function convBnAct(conv: Conv2d, bn: BatchNorm2d, x: tf.Tensor, ctx: ForwardContext, act: ActivationName | null): tf.Tensor {
   if (ctx.training || !ctx.folded) {
