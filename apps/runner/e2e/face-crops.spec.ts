@@ -1,9 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { generateDemoDataset, parsePredictionCsv } from '@dfl/data';
-import { lastJson, startDfl, type CliProcess } from './support/run-cli';
+import { lastJson, servedUrl, startDfl, type CliProcess } from './support/run-cli';
 import { startTestDatabase, type TestDatabase } from '@dfl/db';
 
 // A run trained on face crops, promoted and served with face boxes: the real CLI in child processes, an embedded
@@ -144,14 +143,7 @@ describe('dfl serve with face boxes', () => {
 
   beforeAll(async () => {
     server = start(['serve', 'crops/package', '--port', '0', '--root', 'demo']);
-    const lines = createInterface({ input: server.child.stdout as NodeJS.ReadableStream });
-    url = await new Promise<string>((resolve, reject) => {
-      lines.on('line', (line) => {
-        const m = /on (http:\/\/[^ ]+)/.exec(line);
-        if (m) resolve(m[1]);
-      });
-      server.done.then((exit) => reject(new Error(`dfl serve exited early (${exit.code}): ${exit.stderr}`)));
-    });
+    url = await servedUrl(server);
   });
 
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { generateDemoDataset, parsePredictionCsv } from '@dfl/data';
-import { lastJson, startDfl, type CliProcess } from './support/run-cli';
+import { lastJson, servedUrl, startDfl, type CliProcess } from './support/run-cli';
 import { RunRepository, startTestDatabase, type TestDatabase } from '@dfl/db';
 
 // The whole promotion story with the real CLI in child processes, a real embedded PostgreSQL and demo data made
@@ -130,14 +129,7 @@ describe('the test API (dfl serve)', () => {
 
   beforeAll(async () => {
     server = start(['serve', 'submission/package', '--port', '0', '--root', 'demo', '--max-upload-mb', '0.05']);
-    const lines = createInterface({ input: server.child.stdout as NodeJS.ReadableStream });
-    url = await new Promise<string>((resolve, reject) => {
-      lines.on('line', (line) => {
-        const m = /on (http:\/\/[^ ]+)/.exec(line);
-        if (m) resolve(m[1]);
-      });
-      server.done.then((exit) => reject(new Error(`dfl serve exited early (${exit.code}): ${exit.stderr}`)));
-    });
+    url = await servedUrl(server);
   });
 
   afterAll(async () => {

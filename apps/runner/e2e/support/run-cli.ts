@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 
 /** The repository root and the `dfl` entry point the e2e specs run, as a user's shell would. */
 export const ROOT = path.join(__dirname, '..', '..', '..', '..');
@@ -40,3 +41,15 @@ export function startDfl(args: readonly string[], options: { cwd: string; env?: 
 /** The last line of a command's stdout, parsed: the `--json` result the CLI prints last. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON output; the expectations check its shape
 export const lastJson = (stdout: string) => JSON.parse(stdout.trimEnd().split('\n').pop() as string) as Record<string, any>;
+
+/** Waits for a started `dfl serve` to print the address it listens on; fails with its stderr if it exits first. */
+export function servedUrl(server: CliProcess): Promise<string> {
+  const lines = createInterface({ input: server.child.stdout as NodeJS.ReadableStream });
+  return new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      const m = /on (http:\/\/[^ ]+)/.exec(line);
+      if (m) resolve(m[1]);
+    });
+    void server.done.then((exit) => reject(new Error(`dfl serve exited early (${exit.code}): ${exit.stderr}`)));
+  });
+}
