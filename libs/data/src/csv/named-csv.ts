@@ -2,28 +2,26 @@ import { readFile } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse/sync';
 import { CsvFileError } from './csv-file-error';
 
-interface CsvRecordWithInfo {
-  record: string[];
-  info: { lines: number };
-}
-
 /** One data row of a CSV with a header: the values of the requested columns, and the line the row ends on. */
 export interface NamedCsvRow<C extends string> {
   readonly values: Record<C, string>;
   readonly line: number;
 }
 
+/** One record of a CSV (its fields, trimmed) and the line it ends on. */
+export interface CsvRecordWithInfo {
+  record: string[];
+  info: { lines: number };
+}
+
 /**
- * Parses a CSV whose first line is a header holding (at least) `columns`, in any order; other columns are ignored.
- * csv-parse handles the byte-order mark, CRLF/LF/CR line ends (mixed too), quoted fields with commas, quotes and
- * line breaks, and blank lines. Every error names the file and the line.
+ * Splits a CSV into records with csv-parse: the byte-order mark, CRLF/LF/CR line ends (mixed too), quoted fields
+ * with commas, quotes and line breaks, and blank lines are handled; rows may differ in length (the caller checks).
  */
-export function parseNamedCsv<C extends string>(text: string, file: string, columns: readonly C[]): NamedCsvRow<C>[] {
-  const expected = columns.join(',');
-  let records: CsvRecordWithInfo[];
+export function parseCsvRecords(text: string, file: string): CsvRecordWithInfo[] {
   try {
     // with `info: true` each record comes as { record, info }, which the overloads do not express
-    records = parse(text, {
+    return parse(text, {
       bom: true,
       info: true,
       trim: true,
@@ -38,6 +36,16 @@ export function parseNamedCsv<C extends string>(text: string, file: string, colu
     }
     throw err;
   }
+}
+
+/**
+ * Parses a CSV whose first line is a header holding (at least) `columns`, in any order; other columns are ignored.
+ * csv-parse handles the byte-order mark, CRLF/LF/CR line ends (mixed too), quoted fields with commas, quotes and
+ * line breaks, and blank lines. Every error names the file and the line.
+ */
+export function parseNamedCsv<C extends string>(text: string, file: string, columns: readonly C[]): NamedCsvRow<C>[] {
+  const expected = columns.join(',');
+  const records = parseCsvRecords(text, file);
   if (records.length === 0) throw new CsvFileError(file, null, `empty file (expected a header line '${expected}')`);
 
   const [{ record: header, info: headerInfo }, ...rows] = records;
