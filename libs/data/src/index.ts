@@ -19,8 +19,10 @@ export { type Batch, type BadImagePolicy, type SkippedImage } from './loader/str
 export { CsvFileError, parseLabelCsv, readLabelCsv, LABEL_COLUMNS, type LabelRow } from './csv';
 export { parsePredictionCsv, readPredictionCsv, PREDICTION_COLUMNS, type PredictionRow } from './csv';
 export { parseFaceBoxCsv, readFaceBoxCsv, FACE_BOX_COLUMNS, type FaceBox, type FaceBoxRow } from './csv';
-export { openSplit, type OpenSplitOptions, type DatasetSplit, type DatasetLayout, type FaceBoxSummary } from './dataset/open-split';
+export { parseLandmarkCsv, readLandmarkCsv, type LandmarkPoint, type LandmarkRow } from './csv';
+export { openSplit, type OpenSplitOptions, type DatasetSplit, type DatasetLayout, type FaceBoxSummary, type LandmarkSummary } from './dataset/open-split';
 export { attachFaceBoxes, faceCropRect, type FaceCrop, type CropRect, type FaceBoxMatch } from './dataset/face-crop';
+export { attachLandmarks, landmarkFractions, visibleRect, type LandmarkMatch } from './dataset/landmarks';
 export { listImages, isImageFile } from './dataset/list-images';
 export { buildManifest, diffManifests, type DatasetManifest, type ManifestEntry, type ManifestOptions } from './dataset/manifest';
 export { createProgress, type Progress, type ProgressOptions } from './progress/progress';

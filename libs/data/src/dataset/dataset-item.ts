@@ -8,7 +8,10 @@ export interface DatasetItem {
   readonly name: string;
   /** 1 = deepfake, 0 = real, null = unlabelled (a test set). */
   readonly label: 0 | 1 | null;
-  /** Face landmarks as fractions of width and height, when known (SBI then masks their hull). */
+  /**
+   * Face landmarks in pixels of the displayed image (after its EXIF orientation), when a landmark file gives them:
+   * the loader turns them into fractions of the image the augmentation sees, and SBI masks their hull.
+   */
   readonly landmarks?: ReadonlyArray<readonly [number, number]>;
   /** The face box (pixels of the displayed image) and margin, when a face-box file gives one: loaders crop it. */
   readonly face?: FaceCrop;

@@ -12,6 +12,8 @@ export interface ManifestEntry {
   readonly label: 0 | 1 | null;
   /** The face crop `x1,y1,x2,y2,margin` when a face-box file gives one (it changes what the model sees). */
   readonly face?: string;
+  /** The first 16 hex digits of a SHA-256 over the landmarks `x,y;x,y;...` when a landmark file gives them. */
+  readonly landmarks?: string;
 }
 
 /**
@@ -26,7 +28,10 @@ export interface DatasetManifest {
   readonly unlabelled: number;
   readonly missing: number;
   readonly totalBytes: number;
-  /** SHA-256 (hex) over the `name \t size \t label` lines (`\t face` appended for an image with a face box). */
+  /**
+   * SHA-256 (hex) over the `name \t size \t label` lines (`\t face` appended for an image with a face box,
+   * `\t L:landmarks` for an image with landmarks).
+   */
   readonly sha256: string;
   /** SHA-256 (hex) over the names and each file's own SHA-256; null unless asked for. */
   readonly contentSha256: string | null;
@@ -59,11 +64,12 @@ export async function buildManifest(items: readonly DatasetItem[], options: Mani
       if (!r.ok) throw r.error;
       const item = r.input;
       const face = item.face ? [item.face.box.x1, item.face.box.y1, item.face.box.x2, item.face.box.y2, item.face.margin].join(',') : undefined;
-      const entry: ManifestEntry = { name: item.name, size: r.value.size, label: item.label, ...(face ? { face } : {}) };
+      const landmarks = item.landmarks ? landmarkDigest(item.landmarks) : undefined;
+      const entry: ManifestEntry = { name: item.name, size: r.value.size, label: item.label, ...(face ? { face } : {}), ...(landmarks ? { landmarks } : {}) };
       entries.push(entry);
       if (entry.size > 0) totalBytes += entry.size;
       // without face boxes the line (and so the hash of data recorded before boxes existed) is unchanged
-      listHash.update(`${entry.name}\t${entry.size}\t${entry.label ?? ''}${face ? `\t${face}` : ''}\n`);
+      listHash.update(`${entry.name}\t${entry.size}\t${entry.label ?? ''}${face ? `\t${face}` : ''}${landmarks ? `\tL:${landmarks}` : ''}\n`);
       contentHash?.update(`${entry.name}\t${r.value.digest ?? 'missing'}\n`);
       progress.tick();
     }
@@ -81,6 +87,14 @@ export async function buildManifest(items: readonly DatasetItem[], options: Mani
     contentSha256: contentHash ? contentHash.digest('hex') : null,
     entries,
   };
+}
+
+/** A short digest of an image's landmarks: entries stay small with hundreds of points per image. */
+function landmarkDigest(points: ReadonlyArray<readonly [number, number]>): string {
+  return createHash('sha256')
+    .update(points.map(([x, y]) => `${x},${y}`).join(';'))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function hashFile(file: string): Promise<string> {
@@ -107,6 +121,8 @@ export function diffManifests(recorded: DatasetManifest, current: DatasetManifes
   if (removed.length) changes.push(`${removed.length} image(s) removed: ${list(removed)}`);
   if (relabelled.length) changes.push(`${relabelled.length} label(s) changed: ${list(relabelled)}`);
   if (resized.length) changes.push(`${resized.length} file size(s) changed: ${list(resized)}`);
+  const relandmarked = [...after.values()].filter((e) => before.has(e.name) && before.get(e.name)?.landmarks !== e.landmarks).map((e) => e.name);
+  if (relandmarked.length) changes.push(`${relandmarked.length} image(s) with other landmarks (data.train.landmarks): ${list(relandmarked)}`);
   if (changes.length === 0 && recorded.sha256 !== current.sha256) changes.push('the image list differs');
   if (changes.length === 0 && recorded.contentSha256 && current.contentSha256 && recorded.contentSha256 !== current.contentSha256) {
     changes.push('image bytes changed (same names, sizes and labels)');

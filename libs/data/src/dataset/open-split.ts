@@ -1,9 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '@dfl/core';
-import { readFaceBoxCsv, readLabelCsv } from '../csv';
+import { readFaceBoxCsv, readLabelCsv, readLandmarkCsv } from '../csv';
 import type { DatasetItem } from './dataset-item';
 import { attachFaceBoxes } from './face-crop';
+import { attachLandmarks } from './landmarks';
 import { listImages } from './list-images';
 
 /**
@@ -28,6 +29,11 @@ export interface OpenSplitOptions {
   readonly faceBoxes?: string | null;
   /** Margin around each face box, per side as a fraction of the box's width/height (default 0). */
   readonly faceMargin?: number | null;
+  /**
+   * Landmark CSV (`img_name,x0,y0,x1,y1,...`, pixels of the displayed image; relative to root or absolute): SBI
+   * masks the hull of each named image's points instead of its ellipse.
+   */
+  readonly landmarks?: string | null;
 }
 
 /** How the face-box file matched the split. */
@@ -40,6 +46,16 @@ export interface FaceBoxSummary {
   readonly unmatchedRows: number;
 }
 
+/** How the landmark file matched the split. */
+export interface LandmarkSummary {
+  readonly file: string;
+  readonly withLandmarks: number;
+  /** Images with no row in the file: SBI masks them with its ellipse. */
+  readonly withoutLandmarks: number;
+  /** Rows naming no image of the split. */
+  readonly unmatchedRows: number;
+}
+
 export interface DatasetSplit {
   readonly layout: DatasetLayout;
   readonly imagesDir: string;
@@ -47,6 +63,8 @@ export interface DatasetSplit {
   readonly items: readonly DatasetItem[];
   /** Null without a face-box file. */
   readonly faces: FaceBoxSummary | null;
+  /** Null without a landmark file. */
+  readonly landmarks: LandmarkSummary | null;
 }
 
 /** Lists the images and labels of one split. Missing image files are left to the loader's bad-image policy. */
@@ -65,6 +83,7 @@ export async function openSplit(options: OpenSplitOptions): Promise<DatasetSplit
     if (options.layout === 'csv') throw new UserError(`layout csv needs a label file for the split with images in ${imagesDir}`);
     items = (await listImages(imagesDir)).map((name) => ({ path: path.join(imagesDir, name), name, label: null }));
   }
+  const listed = new Set(items.map((i) => i.name));
   if (options.onlyReal) items = items.filter((i) => i.label === 0);
   let faces: FaceBoxSummary | null = null;
   if (options.faceBoxes) {
@@ -73,7 +92,17 @@ export async function openSplit(options: OpenSplitOptions): Promise<DatasetSplit
     items = match.items;
     faces = { file, withBox: items.length - match.withoutBox, withoutBox: match.withoutBox, unmatchedRows: match.unmatchedRows };
   }
-  return { layout: options.layout, imagesDir, labelsFile, items, faces };
+  let landmarks: LandmarkSummary | null = null;
+  if (options.landmarks) {
+    const file = path.resolve(options.root, options.landmarks);
+    const rows = await readLandmarkCsv(file);
+    const match = attachLandmarks(items, rows);
+    items = match.items;
+    // a row for a fake left out by onlyReal still names an image of the split
+    const unmatchedRows = rows.filter((r) => !listed.has(r.name)).length;
+    landmarks = { file, withLandmarks: items.length - match.withoutLandmarks, withoutLandmarks: match.withoutLandmarks, unmatchedRows };
+  }
+  return { layout: options.layout, imagesDir, labelsFile, items, faces, landmarks };
 }
 
 async function realFakeItems(dir: string): Promise<DatasetItem[]> {

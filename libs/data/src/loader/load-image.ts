@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { faceCropRect, type FaceCrop } from '../dataset/face-crop';
+import { faceCropRect, type CropRect, type FaceCrop } from '../dataset/face-crop';
+import { visibleRect } from '../dataset/landmarks';
 import { decodeImage, displayedSize } from '../image/decode';
 import { decodeJpegFast, hasFastJpeg, looksLikeJpeg } from '../image/fast-jpeg';
 import type { Interpolation } from '../image/input-config';
@@ -24,20 +25,47 @@ export class ImageLoadError extends Error {
  * outside the image leaves the whole image.
  */
 export async function loadImage(path: string, size: number, interpolation: Interpolation, fit: 'fill' | 'cover' = 'fill', face?: FaceCrop): Promise<RgbImage> {
+  return (await load(path, size, interpolation, fit, face, false)).image;
+}
+
+/**
+ * {@link loadImage}, also giving the rectangle of the displayed image (pixels) that the output shows: the face crop
+ * or the whole image, its centred square for fit `cover`. Costs a header read when there is no face crop.
+ */
+export async function loadImageWithRect(
+  path: string,
+  size: number,
+  interpolation: Interpolation,
+  fit: 'fill' | 'cover' = 'fill',
+  face?: FaceCrop,
+): Promise<{ image: RgbImage; rect: CropRect }> {
+  const { image, rect } = await load(path, size, interpolation, fit, face, true);
+  return { image, rect: rect as CropRect };
+}
+
+async function load(
+  path: string,
+  size: number,
+  interpolation: Interpolation,
+  fit: 'fill' | 'cover',
+  face: FaceCrop | undefined,
+  wantRect: boolean,
+): Promise<{ image: RgbImage; rect: CropRect | null }> {
   try {
-    if (face) {
+    if (face || wantRect) {
       const { width, height } = await displayedSize(path);
-      const crop = faceCropRect(face.box, face.margin, width, height) ?? undefined;
-      return await decodeImage(path, { size, interpolation, fit, crop });
+      const crop = face ? (faceCropRect(face.box, face.margin, width, height) ?? undefined) : undefined;
+      const image = await decodeImage(path, { size, interpolation, fit, crop });
+      return { image, rect: wantRect ? visibleRect(width, height, crop ?? null, fit) : null };
     }
     if (hasFastJpeg() && /\.jpe?g$/i.test(path)) {
       // the fast path only when no resampling is needed, so its pixels are sharp's: else sharp decodes the bytes
       const bytes = await fs.readFile(path);
       const image = looksLikeJpeg(bytes) ? decodeJpegFast(bytes) : null;
-      if (image && image.width === size && image.height === size) return image;
-      return await decodeImage(bytes, { size, interpolation, fit });
+      if (image && image.width === size && image.height === size) return { image, rect: null };
+      return { image: await decodeImage(bytes, { size, interpolation, fit }), rect: null };
     }
-    return await decodeImage(path, { size, interpolation, fit });
+    return { image: await decodeImage(path, { size, interpolation, fit }), rect: null };
   } catch (err) {
     throw new ImageLoadError(path, await explainFailure(path, err as Error));
   }

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { SeededRandom } from '@dfl/core';
 import type { AugmentPipeline } from '../augment/augment-pipeline';
+import { landmarkFractions } from '../dataset/landmarks';
 import { resizeImage } from '../image/decode';
 import type { ImageInputConfig } from '../image/input-config';
 import { decodeJpegNormalizedInto, hasFastJpeg } from '../image/fast-jpeg';
 import { normalizationTable, writeNormalized, type Mirror } from '../image/normalize';
 import { flipHorizontal, flipVertical } from '../image/pixel-ops';
 import { createImage, type RgbImage } from '../image/rgb-image';
-import { loadImage } from './load-image';
+import { loadImage, loadImageWithRect } from './load-image';
 import type { StreamSample } from './stream-batches';
 
 /** One training sample, decoded and augmented, at the input size; `mirror` is still to be done by the normaliser. */
@@ -33,11 +34,22 @@ export interface PrepareSettings {
 export function samplePreparer(settings: PrepareSettings): (sample: StreamSample) => Promise<PreparedImage> {
   const { input, augment } = settings;
   return async (sample) => {
-    let image = await loadImage(sample.item.path, input.size, input.interpolation, settings.fit, sample.item.face);
+    const { item } = sample;
+    // landmarks matter only to a pseudo-fake (SBI masks their hull): only then is the shown rectangle worked out
+    const withLandmarks = augment !== undefined && sample.fake > 0 && item.landmarks !== undefined;
+    let image: RgbImage;
+    let landmarks: Array<[number, number]> | undefined;
+    if (withLandmarks) {
+      const loaded = await loadImageWithRect(item.path, input.size, input.interpolation, settings.fit, item.face);
+      image = loaded.image;
+      landmarks = landmarkFractions(item.landmarks!, loaded.rect);
+    } else {
+      image = await loadImage(item.path, input.size, input.interpolation, settings.fit, item.face);
+    }
     let mirror: Mirror = { horizontal: false, vertical: false };
     if (augment) {
       const rng = new SeededRandom(sample.seed);
-      const context = { landmarks: sample.item.landmarks, interpolation: input.interpolation };
+      const context = { landmarks, interpolation: input.interpolation };
       if (sample.fake > 0) image = await augment.makeFake(image, rng.fork(1), context);
       ({ image, mirror } = await augment.applyDeferringMirrors(image, rng.fork(2), context));
     }
