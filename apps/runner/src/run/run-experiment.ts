@@ -85,6 +85,14 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   for (const [split, s] of [['train', train], ['val', val]] as const) {
     if (s.faces && s.faces.withoutBox > 0) reporter.emit({ type: 'warning', message: `${split}: ${s.faces.withoutBox} of ${s.items.length} image(s) have no face box in ${s.faces.file}; used whole` });
   }
+  if (train.landmarks) {
+    const lm = train.landmarks;
+    const problems = [
+      ...(lm.withoutLandmarks > 0 ? [`${lm.withoutLandmarks} of ${train.items.length} image(s) have no landmarks (sbi masks them with its ellipse)`] : []),
+      ...(lm.unmatchedRows > 0 ? [`${lm.unmatchedRows} row(s) name no image of the split`] : []),
+    ];
+    if (problems.length > 0) reporter.emit({ type: 'warning', message: `train: ${lm.file}: ${problems.join('; ')}` });
+  }
   const expectedHash = resume ? resume.run.datasetHash : request.expectedDatasetHash;
   if (expectedHash && expectedHash !== datasetHash) {
     const when = resume ? `run ${resume.run.id} started` : 'the run was queued';
@@ -260,6 +268,8 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
       skippedImages: skipped,
       // images cropped to their face box, and those used whole for want of one (null: no face-box file)
       faceBoxes: { train: train.faces, val: val.faces },
+      // images whose sbi pseudo-fakes mask the landmark hull (null: no landmark file)
+      landmarks: { train: train.landmarks },
     };
     await dir.writeJson(dir.metrics, summary);
     // a resumed run's duration counts its earlier attempts too
@@ -330,7 +340,7 @@ function pluginOptions(entry: Readonly<Record<string, unknown>>): Record<string,
 export async function openData(cfg: ResolvedExperiment, quiet: boolean): Promise<{ train: DatasetSplit; val: DatasetSplit; manifests: Record<string, DatasetManifest>; datasetHash: string }> {
   const d = cfg.data;
   const faces = { faceMargin: d.face_margin };
-  const train = await openSplit({ root: d.root, layout: d.layout, images: d.train.images, labels: d.train.labels, onlyReal: d.train.only_real, faceBoxes: d.train.face_boxes, ...faces });
+  const train = await openSplit({ root: d.root, layout: d.layout, images: d.train.images, labels: d.train.labels, onlyReal: d.train.only_real, faceBoxes: d.train.face_boxes, landmarks: d.train.landmarks, ...faces });
   const val = await openSplit({ root: d.root, layout: d.layout, images: d.val.images, labels: d.val.labels, faceBoxes: d.val.face_boxes, ...faces });
   const where = (s: DatasetSplit) => s.labelsFile ?? s.imagesDir;
   if (train.items.length === 0) throw new UserError(`${where(train)}: the training split has no images`);

@@ -38,6 +38,7 @@ export function deriveFields(draft: Draft, ctx: DeriveContext): void {
     if (typeof data[split].labels === 'string') data[split].labels = path.resolve(data.root, data[split].labels);
     if (typeof data[split].face_boxes === 'string') data[split].face_boxes = path.resolve(data.root, data[split].face_boxes);
   }
+  if (typeof data.train.landmarks === 'string') data.train.landmarks = path.resolve(data.root, data.train.landmarks);
   for (const split of ['train', 'val', 'test'] as const) data[split].images = path.resolve(data.root, data[split].images);
 
   const model = draft.model as Draft;

@@ -130,7 +130,7 @@ describe('resolveExperiment', () => {
     });
     const { config } = resolveExperiment(path.join(dir, 'exp.yaml'), { catalog, cwd: dir });
     expect(config.train.early_stopping.mode).toBe('min');
-    expect(config.data.train).toEqual({ labels: null, images: path.join(dir, 'd/train'), only_real: false, face_boxes: null });
+    expect(config.data.train).toEqual({ labels: null, images: path.join(dir, 'd/train'), only_real: false, face_boxes: null, landmarks: null });
     expect(config.data.image_size).toBe(64);
   });
 
@@ -140,5 +140,13 @@ describe('resolveExperiment', () => {
     expect(config.data.train.face_boxes).toBe(path.join(dir, 'd/boxes/train.csv'));
     expect(config.data.val.face_boxes).toBeNull();
     expect(config.data.face_margin).toBe(0.3);
+  });
+
+  it('resolves a landmark file relative to data.root; val has none (only training makes pseudo-fakes)', () => {
+    const dir = tempFiles({ 'exp.yaml': yaml('data: {root: d, train: {landmarks: lm/train.csv}}', 'model: {backbone: tiny_cnn}') });
+    const { config } = resolveExperiment(path.join(dir, 'exp.yaml'), { catalog, cwd: dir });
+    expect(config.data.train.landmarks).toBe(path.join(dir, 'd/lm/train.csv'));
+    const bad = tempFiles({ 'exp.yaml': yaml('data: {root: d, val: {landmarks: lm/val.csv}}', 'model: {backbone: tiny_cnn}') });
+    expect(() => resolveExperiment(path.join(bad, 'exp.yaml'), { catalog, cwd: bad })).toThrow(/landmarks/);
   });
 });

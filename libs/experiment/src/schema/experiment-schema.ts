@@ -57,6 +57,13 @@ export const TrainSplitSchema = Type.Object(
     labels: LabelFile('train_label.txt'),
     images: ImageFolder('trainset', 'training'),
     face_boxes: FaceBoxFile(),
+    landmarks: Nullable(Type.String({ minLength: 1 }), {
+      default: null,
+      description:
+        'face-landmark CSV (img_name,x0,y0,x1,y1,...: at least 3 points, pixels of the image as displayed), relative ' +
+        "to data.root: the sbi augmentation masks the hull of each named image's points (within its face crop, if " +
+        'any) instead of its default ellipse; images without a row keep the ellipse. null: no landmarks',
+    }),
     only_real: Type.Boolean({
       default: false,
       description: 'train on the real images only; the fakes then come from the `sbi` augmentation',
