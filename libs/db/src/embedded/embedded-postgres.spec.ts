@@ -58,4 +58,17 @@ describe('embedded PostgreSQL', () => {
     wrong.password = 'not-the-password';
     await expect(query(wrong.toString(), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
   }, 60_000);
+
+  // As root the server runs as `postgres`; as anyone else it runs as the caller, who can always enter the folder.
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  (asRoot ? it : it.skip)('as root, names the folder the postgres user cannot enter instead of failing inside initdb', async () => {
+    const closed = mkdtempSync(path.join(tmpdir(), 'dfl-test-pg-closed-')); // mkdtemp makes it 0700
+    try {
+      await expect(startEmbeddedPostgres({ home: path.join(closed, 'home') })).rejects.toThrow(
+        `the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${closed} (mode 700)`,
+      );
+    } finally {
+      rmSync(closed, { recursive: true, force: true });
+    }
+  });
 });

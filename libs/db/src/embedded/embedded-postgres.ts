@@ -1,11 +1,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import * as lockfile from 'proper-lockfile';
-import { writeFileAtomic } from '@dfl/core';
+import { UserError, writeFileAtomic } from '@dfl/core';
 import { postgresBinaries } from './binaries';
 import { dflHome, embeddedLayout, type EmbeddedLayout } from './paths';
 
@@ -157,14 +157,33 @@ function serverUser(): Owner | null {
     const gid = Number(execFileSync('id', ['-g', SUPERUSER], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new Error(
+    throw new UserError(
       'running as root, PostgreSQL needs a "postgres" system user to run as (create one with `useradd --system postgres`), or set DATABASE_URL',
     );
   }
 }
 
+/**
+ * As root the server runs as `postgres`, which must be able to pass through every folder above the data folder: a
+ * private (0700) temp folder or home folder above DFL_HOME makes initdb fail with a bare "Permission denied".
+ */
+function assertReachableBy(owner: Owner, dir: string): void {
+  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
+    const st = statSync(p);
+    const passable = st.uid === owner.uid ? st.mode & 0o100 : st.gid === owner.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!passable) {
+      throw new UserError(
+        `the embedded PostgreSQL runs as the "${SUPERUSER}" user, which cannot enter ${p} (mode ${(st.mode & 0o777).toString(8)}): ` +
+          `put DFL_HOME (now ${dir}) under a folder it can reach, open that folder with chmod o+x, or set DATABASE_URL`,
+      );
+    }
+    if (p === path.dirname(p)) return;
+  }
+}
+
 async function initialise(layout: EmbeddedLayout, owner: Owner | null): Promise<void> {
   const { initdb } = postgresBinaries();
+  if (owner) assertReachableBy(owner, layout.root);
   // A half-made data dir from an interrupted initdb would make the next one fail: start clean.
   await fs.rm(layout.dataDir, { recursive: true, force: true });
   await fs.mkdir(layout.dataDir, { recursive: true, mode: 0o700 });
