@@ -12,6 +12,7 @@ import { reduceKernels } from './kernels/reduce';
 import { batchNormTrainingKernels } from './kernels/batch-norm-training';
 import { activationGradKernels, registerActivationGradients } from './kernels/activation-grad';
 import { registerSiluGradient, siluKernels } from './kernels/silu';
+import { registerMeanGradient } from './kernels/mean-grad';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -84,6 +85,7 @@ export function registerNativeBackend(options: RegisterNativeOptions = {}): Regi
   for (const kernel of native) tf.registerKernel(kernel);
   registerActivationGradients(NATIVE_BACKEND);
   registerSiluGradient(NATIVE_BACKEND);
+  registerMeanGradient(NATIVE_BACKEND);
   registered = { addon, kernels: [...nativeNames].sort() };
   return { ok: true, backend: NATIVE_BACKEND, threads, kernels: registered.kernels };
 }
