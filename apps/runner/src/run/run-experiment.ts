@@ -19,6 +19,7 @@ import { createModelFromConfig, describeLoad, loadPretrained, selectEngine, type
 import { BestTracker, optimizers, schedules, trainEpoch, type ParameterOptimizer, type TrainableModel } from '@dfl/training';
 import { catalog } from '../plugins';
 import { loadCheckpointInto, saveCheckpoint } from './checkpoints';
+import { dataCoverageWarnings } from './data-coverage';
 import { InterruptSignal, RunInterrupted } from './interrupt-signal';
 import { collectProvenance } from './provenance';
 import { buildRobustnessViews } from './robustness-views';
@@ -82,17 +83,7 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   const engine = await selectEngine(cfg.engine);
   const input: ImageInputConfig = { size: cfg.data.image_size, mean: cfg.data.mean as [number, number, number], std: cfg.data.std as [number, number, number], interpolation: cfg.data.interpolation };
   const { train, val, manifests, datasetHash } = await openData(cfg, request.quiet ?? false);
-  for (const [split, s] of [['train', train], ['val', val]] as const) {
-    if (s.faces && s.faces.withoutBox > 0) reporter.emit({ type: 'warning', message: `${split}: ${s.faces.withoutBox} of ${s.items.length} image(s) have no face box in ${s.faces.file}; used whole` });
-  }
-  if (train.landmarks) {
-    const lm = train.landmarks;
-    const problems = [
-      ...(lm.withoutLandmarks > 0 ? [`${lm.withoutLandmarks} of ${train.items.length} image(s) have no landmarks (sbi masks them with its ellipse)`] : []),
-      ...(lm.unmatchedRows > 0 ? [`${lm.unmatchedRows} row(s) name no image of the split`] : []),
-    ];
-    if (problems.length > 0) reporter.emit({ type: 'warning', message: `train: ${lm.file}: ${problems.join('; ')}` });
-  }
+  for (const message of dataCoverageWarnings(train, val)) reporter.emit({ type: 'warning', message });
   const expectedHash = resume ? resume.run.datasetHash : request.expectedDatasetHash;
   if (expectedHash && expectedHash !== datasetHash) {
     const when = resume ? `run ${resume.run.id} started` : 'the run was queued';
