@@ -129,6 +129,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   dfl::registerPool(env, exports);
   dfl::registerElementwise(env, exports);
   dfl::registerBatchNorm(env, exports);
+  dfl::registerOptimizer(env, exports);
   return exports;
 }
 

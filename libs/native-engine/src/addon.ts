@@ -34,6 +34,15 @@ export interface NativeAddon {
   /** 0 relu (t = x), 1 relu6 (t = x), 2 sigmoid (t = its output y), 3 silu (t = x). */
   activationGrad(op: number, dy: Floats, t: Floats, out: Floats): void;
   toFloat(values: Uint8Array | Int32Array, out: Floats): void;
+  /**
+   * scalars (float32): beta1, 1 - beta1, beta2, 1 - beta2, eps, weightDecay, 1 - beta2^t, lr / (1 - beta1^t),
+   * lr * weightDecay; decayMode 0 none, 1 L2, 2 decoupled. Writes p', m', v'.
+   */
+  adamUpdate(scalars: Floats, decayMode: number, p: Floats, g: Floats, m: Floats, v: Floats, pOut: Floats, mOut: Floats,
+    vOut: Floats): void;
+  /** flags: 1 L2 weight decay, 2 nesterov. Writes p' and the new momentum buffer. */
+  sgdMomentumUpdate(momentum: number, weightDecay: number, lr: number, flags: number, p: Floats, g: Floats, buffer: Floats,
+    pOut: Floats, bufferOut: Floats): void;
   batchNormStats(x: Floats, channels: number, mean: Floats, variance: Floats): void;
   batchNormGrad(dy: Floats, x: Floats, channels: number, gamma: Floats, mean: Floats, variance: Floats, epsilon: number,
     dx: Floats, dgamma: Floats, dbeta: Floats): void;

@@ -13,6 +13,7 @@ import { batchNormTrainingKernels } from './kernels/batch-norm-training';
 import { activationGradKernels, registerActivationGradients } from './kernels/activation-grad';
 import { registerSiluGradient, siluKernels } from './kernels/silu';
 import { registerMeanGradient } from './kernels/mean-grad';
+import { optimizerKernels } from './kernels/optimizer';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -65,7 +66,7 @@ export function registerNativeBackend(options: RegisterNativeOptions = {}): Regi
   const native = [
     ...conv2dKernels(ctx), ...depthwiseKernels(ctx), ...matmulKernels(ctx), ...poolKernels(ctx),
     ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...batchNormTrainingKernels(ctx), ...activationGradKernels(ctx),
-    ...siluKernels(ctx),
+    ...siluKernels(ctx), ...optimizerKernels(ctx),
   ];
   const nativeNames = new Set(native.map((k) => k.kernelName));
 

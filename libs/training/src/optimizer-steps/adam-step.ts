@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ParameterOptimizer } from './parameter-optimizer';
+import { nativeKernel, type ParameterOptimizer } from './parameter-optimizer';
+
+/**
+ * `@dfl/native-engine`'s one-pass update (p, g, m, v) -> [p', m', v'], registered on its `native` backend only;
+ * looked up by name, so this library never imports that optional package. The same float32 operations in the same
+ * order as the composite below.
+ */
+export const ADAM_UPDATE_KERNEL = 'DflAdamUpdate';
 
 export interface AdamSettings {
   readonly beta1: number;
@@ -26,10 +33,22 @@ export class AdamStep implements ParameterOptimizer {
     const bc1 = 1 - this.s.beta1 ** this.t;
     const bc2 = 1 - this.s.beta2 ** this.t;
     const stepSize = lr / bc1;
+    const fused = nativeKernel(ADAM_UPDATE_KERNEL);
     tf.tidy(() => {
       for (const p of variables) {
         let g = grads[p.name];
         if (!g) continue;
+        if (fused && p.dtype === 'float32' && g.dtype === 'float32') {
+          const m = this.slot(this.m, p);
+          const v = this.slot(this.v, p);
+          const { beta1, beta2, eps, weightDecay, decoupled } = this.s;
+          const attrs = { beta1, beta2, eps, weightDecay, decoupled, lr, bc1, bc2 };
+          const [np, nm, nv] = tf.engine().runKernel(ADAM_UPDATE_KERNEL, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+          m.assign(nm);
+          v.assign(nv);
+          p.assign(np);
+          continue;
+        }
         if (this.s.weightDecay > 0 && !this.s.decoupled) g = g.add(p.mul(this.s.weightDecay));
         const m = this.slot(this.m, p);
         const v = this.slot(this.v, p);

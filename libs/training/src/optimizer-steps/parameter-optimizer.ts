@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * One optimizer step over named variables, with PyTorch's semantics (the recipes we reproduce are PyTorch's; tfjs'
@@ -14,4 +14,16 @@ export interface ParameterOptimizer {
   /** Restores state saved by getState (copies the tensors). */
   setState(state: tf.NamedTensorMap): void;
   dispose(): void;
+}
+
+/** The backend on which `@dfl/native-engine` registers its one-pass optimizer kernels. */
+const NATIVE_BACKEND = 'native';
+
+/**
+ * Whether the optimizer kernel `kernelName` (one of `@dfl/native-engine`'s, by name) can run now: the active
+ * backend is `native` and has it. Every other backend keeps the tfjs composites.
+ */
+export function nativeKernel(kernelName: string): boolean {
+  const backend = tf.getBackend();
+  return backend === NATIVE_BACKEND && tf.getKernel(kernelName, backend) !== undefined;
 }

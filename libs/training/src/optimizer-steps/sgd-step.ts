@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ParameterOptimizer } from './parameter-optimizer';
+import { nativeKernel, type ParameterOptimizer } from './parameter-optimizer';
+
+/**
+ * `@dfl/native-engine`'s one-pass momentum update (p, g, buffer) -> [p', buffer'] on its `native` backend (by
+ * name, as AdamStep's); the same float32 operations as the composite below.
+ */
+export const SGD_MOMENTUM_UPDATE_KERNEL = 'DflSgdMomentumUpdate';
 
 export interface SgdSettings {
   readonly momentum: number;
@@ -15,10 +21,20 @@ export class SgdStep implements ParameterOptimizer {
   constructor(private readonly s: SgdSettings) {}
 
   step(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, lr: number): void {
+    const fused = this.s.momentum > 0 && nativeKernel(SGD_MOMENTUM_UPDATE_KERNEL);
     tf.tidy(() => {
       for (const p of variables) {
         let g = grads[p.name];
         if (!g) continue;
+        const buffer = this.buf.get(p.name);
+        if (fused && buffer && p.dtype === 'float32' && g.dtype === 'float32') {
+          const { momentum, nesterov, weightDecay } = this.s;
+          const attrs = { momentum, nesterov, weightDecay, lr };
+          const [np, nb] = tf.engine().runKernel(SGD_MOMENTUM_UPDATE_KERNEL, { p, g, buffer }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+          buffer.assign(nb);
+          p.assign(np);
+          continue;
+        }
         if (this.s.weightDecay > 0) g = g.add(p.mul(this.s.weightDecay));
         if (this.s.momentum > 0) {
           let b = this.buf.get(p.name);
