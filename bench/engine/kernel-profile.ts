@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneModel } from '@dfl/models';
-import { randomBatch, trainStep } from './throughput';
+import { benchOptimizer, randomBatch, trainStep } from './throughput';
 
 export interface KernelTime {
   kernel: string;
@@ -14,7 +14,7 @@ export interface KernelTime {
  */
 export async function profileTrainStep(model: BackboneModel, batch: number, size: number): Promise<{ stepMs: number; kernels: KernelTime[] }> {
   const { x, y } = randomBatch(batch, size, model.config.numClasses);
-  const opt = tf.train.adam(1e-3);
+  const opt = benchOptimizer();
   try {
     trainStep(model, opt, x, y);
     const t = performance.now();
