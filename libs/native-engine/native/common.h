@@ -4,6 +4,9 @@
 
 #include <napi.h>
 
+#include <omp.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -15,6 +18,23 @@
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace dfl {
+
+// Below this many elements a loop runs on one thread: waking the team costs more than it saves.
+constexpr int64_t kParallelMin = 1 << 15;
+
+// body(begin, end) over [0, n): inline when n is small, else one contiguous static chunk per OpenMP thread, so each
+// thread streams its own part of every array.
+template <typename Body>
+inline void forChunks(int64_t n, const Body &body) {
+  if (n < kParallelMin) {
+    body(0, n);
+    return;
+  }
+  const int threads = omp_get_max_threads();
+  const int64_t chunk = (n + threads - 1) / threads;
+#pragma omp parallel for schedule(static)
+  for (int t = 0; t < threads; t++) body(t * chunk, std::min(n, (t + 1) * chunk));
+}
 
 using dnnl::memory;
 using dims = memory::dims;

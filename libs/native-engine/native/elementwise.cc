@@ -12,9 +12,6 @@
 namespace dfl {
 namespace {
 
-// Below this many elements a loop runs on one thread: waking the team costs more than it saves.
-constexpr int64_t kParallelMin = 1 << 15;
-
 // Arithmetic ops write floats; comparisons (from kLess on) write tfjs bools (one byte each).
 enum BinaryOp { kAdd, kSub, kMul, kDiv, kMax, kMin, kSquaredDifference, kLess, kLessEqual, kGreater, kGreaterEqual,
                 kEqual, kNotEqual };
@@ -238,14 +235,7 @@ void unaryLoop(const float *__restrict x, float *__restrict out, int64_t n, floa
       out[i] = r;
     }
   };
-  if (n < kParallelMin) {
-    body(0, n);
-    return;
-  }
-  int threads = omp_get_max_threads();
-  int64_t chunk = (n + threads - 1) / threads;
-#pragma omp parallel for schedule(static)
-  for (int t = 0; t < threads; t++) body(t * chunk, std::min(n, (t + 1) * chunk));
+  forChunks(n, body);
 }
 
 // unary(op, alpha, beta, x, out): alpha is Step's / LeakyRelu's alpha or the clip minimum, beta the clip maximum
@@ -296,14 +286,7 @@ void activationGradLoop(const float *__restrict dy, const float *__restrict t, f
       out[i] = dy[i] * m;
     }
   };
-  if (n < kParallelMin) {
-    body(0, n);
-    return;
-  }
-  int threads = omp_get_max_threads();
-  int64_t chunk = (n + threads - 1) / threads;
-#pragma omp parallel for schedule(static)
-  for (int th = 0; th < threads; th++) body(th * chunk, std::min(n, (th + 1) * chunk));
+  forChunks(n, body);
 }
 
 Napi::Value ActivationGrad(const Napi::CallbackInfo &info) {

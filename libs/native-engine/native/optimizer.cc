@@ -15,7 +15,6 @@
 namespace dfl {
 namespace {
 
-constexpr int64_t kParallelMin = 1 << 15;
 
 // Scalars as float32, as tfjs turns each JS number into a float32 scalar tensor.
 struct AdamScalars {
@@ -52,14 +51,7 @@ void adamLoop(const AdamScalars s, const float *__restrict p, const float *__res
       pOut[i] = next;
     }
   };
-  if (n < kParallelMin) {
-    body(0, n);
-    return;
-  }
-  int threads = omp_get_max_threads();
-  int64_t chunk = (n + threads - 1) / threads;
-#pragma omp parallel for schedule(static)
-  for (int th = 0; th < threads; th++) body(th * chunk, std::min(n, (th + 1) * chunk));
+  forChunks(n, body);
 }
 
 // adamUpdate(scalars[9], decayMode, p, g, m, v, pOut, mOut, vOut); scalars: beta1, 1 - beta1, beta2, 1 - beta2,
@@ -111,14 +103,7 @@ void sgdLoop(float momentum, float wd, float lr, const float *__restrict p, cons
       pOut[i] = pi - u * lr;
     }
   };
-  if (n < kParallelMin) {
-    body(0, n);
-    return;
-  }
-  int threads = omp_get_max_threads();
-  int64_t chunk = (n + threads - 1) / threads;
-#pragma omp parallel for schedule(static)
-  for (int th = 0; th < threads; th++) body(th * chunk, std::min(n, (th + 1) * chunk));
+  forChunks(n, body);
 }
 
 // sgdMomentumUpdate(momentum, weightDecay, lr, flags, p, g, b, pOut, bOut); flags: 1 L2 decay, 2 nesterov.
