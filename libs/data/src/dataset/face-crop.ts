@@ -1,4 +1,5 @@
 import type { FaceBox, FaceBoxRow } from '../csv/face-box-csv';
+import { attachByName } from './attach-by-name';
 import type { DatasetItem } from './dataset-item';
 
 /** A face box and the margin to crop around it (see {@link faceCropRect}). */
@@ -43,17 +44,6 @@ export interface FaceBoxMatch {
 /** Gives each item its face box by `img_name` (the item's `name`), with the margin to crop around it. */
 export function attachFaceBoxes(items: ReadonlyArray<DatasetItem>, rows: ReadonlyArray<FaceBoxRow>, margin: number): FaceBoxMatch {
   if (!(margin >= 0)) throw new RangeError(`face margin must be >= 0, got ${margin}`);
-  const boxes = new Map(rows.map((r) => [r.name, r.box]));
-  let withoutBox = 0;
-  const matched = new Set<string>();
-  const out = items.map((item) => {
-    const box = boxes.get(item.name);
-    if (!box) {
-      withoutBox++;
-      return item;
-    }
-    matched.add(item.name);
-    return { ...item, face: { box, margin } };
-  });
-  return { items: out, withoutBox, unmatchedRows: boxes.size - matched.size };
+  const match = attachByName(items, new Map(rows.map((r) => [r.name, r.box])), (item, box) => ({ ...item, face: { box, margin } }));
+  return { items: match.items, withoutBox: match.missing, unmatchedRows: match.unmatchedRows };
 }

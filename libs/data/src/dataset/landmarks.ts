@@ -1,4 +1,5 @@
 import type { LandmarkPoint, LandmarkRow } from '../csv/landmark-csv';
+import { attachByName } from './attach-by-name';
 import type { DatasetItem } from './dataset-item';
 import type { CropRect } from './face-crop';
 
@@ -13,19 +14,8 @@ export interface LandmarkMatch {
 
 /** Gives each item its landmarks (pixels of the displayed image) by `img_name` (the item's `name`). */
 export function attachLandmarks(items: ReadonlyArray<DatasetItem>, rows: ReadonlyArray<LandmarkRow>): LandmarkMatch {
-  const byName = new Map(rows.map((r) => [r.name, r.points]));
-  let withoutLandmarks = 0;
-  const matched = new Set<string>();
-  const out = items.map((item) => {
-    const landmarks = byName.get(item.name);
-    if (!landmarks) {
-      withoutLandmarks++;
-      return item;
-    }
-    matched.add(item.name);
-    return { ...item, landmarks };
-  });
-  return { items: out, withoutLandmarks, unmatchedRows: byName.size - matched.size };
+  const match = attachByName(items, new Map(rows.map((r) => [r.name, r.points])), (item, landmarks) => ({ ...item, landmarks }));
+  return { items: match.items, withoutLandmarks: match.missing, unmatchedRows: match.unmatchedRows };
 }
 
 /**
