@@ -97,3 +97,17 @@ describe('dfl validate / show / schema', () => {
     expect(schema.properties.train.properties.schedule.properties.name.enum).toEqual(['constant', 'cosine', 'step']);
   });
 });
+
+describe('dfl backbones --json', () => {
+  it("prints every backbone with torchvision's trainable parameter count where torchvision has the network, and nothing on stderr", async () => {
+    const res = await runDfl(['backbones', '--json']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('');
+    const rows = JSON.parse(res.stdout) as Array<{ name: string; params: number }>;
+    const torchvision = (JSON.parse(readFileSync(path.join(repo, 'libs', 'models', 'fixtures', 'torchvision_models.json'), 'utf8')) as { models: Record<string, { params_2: number }> }).models;
+    const shared = rows.filter((r) => torchvision[r.name]);
+    expect(shared.map((r) => r.name)).toEqual(expect.arrayContaining(['resnet18', 'resnet50', 'efficientnet_b0', 'efficientnet_b4', 'mobilenet_v2', 'mobilenet_v3_small']));
+    for (const r of shared) expect([r.name, r.params]).toEqual([r.name, torchvision[r.name].params_2]);
+    expect(rows.find((r) => r.name === 'resnet18')?.params).toBe(11_177_538);
+  });
+});

@@ -14,9 +14,8 @@ export function register(program: Command): void {
         if (!Number.isInteger(numClasses) || numClasses < 1) {
           throw new UserError(`--num-classes must be a positive integer, got '${opts.numClasses}'`);
         }
-        const tf = await import('@tensorflow/tfjs');
-        await tf.setBackend('cpu'); // structure-only builds: no arithmetic, the backend does not matter
-        const { describeBackbones, formatBackbonesTable } = await import('@dfl/models');
+        const { describeBackbones, formatBackbonesTable, selectEngine } = await import('@dfl/models');
+        await selectEngine('cpu'); // structure-only builds: no arithmetic, the backend does not matter (and no banner)
         const rows = describeBackbones(numClasses);
         process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatBackbonesTable(rows));
       }),
