@@ -39,6 +39,26 @@ const reference = (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor => {
   return tf.batchNorm(x, mean, variance, b, g, EPS);
 };
 
+type Values = { data: Float32Array; shape: number[] };
+
+/** x (offset, wider), gamma (around 1), beta, and the loss weights r, as plain values any backend can load. */
+function bnInputs(rng: SeededRandom, shape: number[]): Values[] {
+  return [rand(rng, shape, 3, -1), rand(rng, [shape[3]], 0.5, 1), rand(rng, [shape[3]]), rand(rng, shape)].map((t) => {
+    const v = { data: t.dataSync().slice() as Float32Array, shape: t.shape };
+    t.dispose();
+    return v;
+  });
+}
+
+/** {@link bnGrads} of `bn` on `backend`, the results copied out so they outlive a backend switch. */
+async function bnGradsOn(backend: string, bn: typeof reference, vals: Values[]): Promise<tf.Tensor[]> {
+  await tf.setBackend(backend);
+  const [x, g, b, r] = vals.map((v) => tf.tensor(v.data, v.shape));
+  const out = bnGrads(bn, x, g, b, r).map((t) => tf.tensor(t.dataSync().slice(), t.shape));
+  tf.dispose([x, g, b, r]);
+  return out;
+}
+
 describe('BatchNorm gradients', () => {
   afterEach(() => unregisterBatchNormGradient());
 
@@ -58,20 +78,9 @@ describe('BatchNorm gradients', () => {
 
   it.each(shapes)('batchNormTraining on wasm equals moments + batchNorm on cpu: output, statistics and gradients (x %j)', async (shape) => {
     const rng = new SeededRandom(100 + shape[0]);
-    const vals = [rand(rng, shape, 3, -1), rand(rng, [shape[3]], 0.5, 1), rand(rng, [shape[3]]), rand(rng, shape)].map((t) => {
-      const v = { data: t.dataSync().slice(), shape: t.shape };
-      t.dispose();
-      return v;
-    });
-    const on = async (backend: string, bn: typeof reference) => {
-      await tf.setBackend(backend);
-      const [x, g, b, r] = vals.map((v) => tf.tensor(v.data, v.shape));
-      const out = bnGrads(bn, x, g, b, r).map((t) => tf.tensor(t.dataSync().slice(), t.shape));
-      tf.dispose([x, g, b, r]);
-      return out;
-    };
-    const want = await on('cpu', reference);
-    const got = await on('wasm', (x, g, b) => batchNormTraining(x, g, b, EPS).y);
+    const vals = bnInputs(rng, shape);
+    const want = await bnGradsOn('cpu', reference, vals);
+    const got = await bnGradsOn('wasm', (x, g, b) => batchNormTraining(x, g, b, EPS).y, vals);
     for (let i = 0; i < want.length; i++) expect(relErr(got[i], want[i])).toBeLessThan(1e-4);
     await tf.setBackend('wasm');
     const x = tf.tensor(vals[0].data, vals[0].shape);
@@ -103,20 +112,9 @@ describe('BatchNorm gradients', () => {
   (nativeReady ? it : it.skip)('on the native backend batchNormTraining runs the addon\'s kernels and equals the cpu reference', async () => {
     const shape = [3, 5, 4, 6];
     const rng = new SeededRandom(7);
-    const vals = [rand(rng, shape, 3, -1), rand(rng, [shape[3]], 0.5, 1), rand(rng, [shape[3]]), rand(rng, shape)].map((t) => {
-      const v = { data: t.dataSync().slice(), shape: t.shape };
-      t.dispose();
-      return v;
-    });
-    const on = async (backend: string, bn: typeof reference) => {
-      await tf.setBackend(backend);
-      const [x, g, b, r] = vals.map((v) => tf.tensor(v.data, v.shape));
-      const out = bnGrads(bn, x, g, b, r).map((t) => tf.tensor(t.dataSync().slice(), t.shape));
-      tf.dispose([x, g, b, r]);
-      return out;
-    };
-    const want = await on('cpu', reference);
-    const got = await on(NATIVE_BACKEND, (x, g, b) => batchNormTraining(x, g, b, EPS).y);
+    const vals = bnInputs(rng, shape);
+    const want = await bnGradsOn('cpu', reference, vals);
+    const got = await bnGradsOn(NATIVE_BACKEND, (x, g, b) => batchNormTraining(x, g, b, EPS).y, vals);
     for (let i = 0; i < want.length; i++) expect(relErr(got[i], want[i])).toBeLessThan(1e-4);
     await tf.setBackend(NATIVE_BACKEND);
     const x = tf.tensor(vals[0].data, vals[0].shape);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { nativeBatchNormTraining } from './batch-norm-training';
-import { describeNative, randomInput, relativeError, runOn } from '../testing/compare';
+import { describeNative, randomInput, relativeError, relativeToLargest, runOn } from '../testing/compare';
 
 /** The textbook composition, differentiated by tfjs on the cpu backend: the reference. */
 function composed(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number) {
@@ -41,13 +41,7 @@ describeNative('nativeBatchNormTraining matches the composed BatchNorm on cpu', 
     const [want] = runOn('cpu', inputs, run(composed));
     const [got] = runOn('native', inputs, run(nativeBatchNormTraining as unknown as typeof composed));
     tf.setBackend('cpu');
-    let scale = 0;
-    let diff = 0;
-    for (let i = 0; i < want.length; i++) {
-      scale = Math.max(scale, Math.abs(want[i]));
-      diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    }
-    expect(diff / scale).toBeLessThan(2e-4); // 3.9e-5 measured
+    expect(relativeToLargest(want, got)).toBeLessThan(2e-4); // 3.9e-5 measured
   });
 
   it('leaks no tensors', () => {

@@ -45,6 +45,20 @@ export function relativeError(cpu: Float32Array[], native: Float32Array[]): numb
   return worst;
 }
 
+/**
+ * Largest |got - want| relative to the largest |want| itself, with no floor of 1: for outputs far below 1 (a
+ * gradient, values near a mean) {@link relativeError}'s floor would make this an absolute tolerance.
+ */
+export function relativeToLargest(want: Float32Array, got: Float32Array): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]));
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+  }
+  return diff / scale;
+}
+
 /** The relative error between the `native` and `cpu` backends for `f` on `inputs`. */
 export function compareBackends(inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): number {
   const cpu = runOn('cpu', inputs, f);
