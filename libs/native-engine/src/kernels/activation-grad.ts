@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { floats, KernelContext, output } from './context';
+import { overrideGradient } from './override-gradient';
 
 /** Kernel name of the one-pass activation gradient; it exists on the `native` backend only. */
 export const ACTIVATION_GRAD = 'DflActivationGrad';
@@ -70,20 +71,10 @@ function siluSecondDerivative(x: tf.Tensor): tf.Tensor {
 export function registerActivationGradients(backendName: string): void {
   tf.registerGradient(activationGradGradient);
   for (const name of STOCK) {
-    const stock = tf.getGradient(name);
-    if (!stock || (stock as { dflNative?: boolean }).dflNative) continue;
-    const config: tf.GradConfig & { dflNative: boolean } = {
-      ...stock,
-      dflNative: true,
-      gradFunc: (dy, saved, attrs) => {
-        const g = dy as tf.Tensor;
-        const [t] = saved;
-        if (tf.getBackend() !== backendName || g.dtype !== 'float32' || t.dtype !== 'float32' || g.size !== t.size) {
-          return stock.gradFunc(dy, saved, attrs);
-        }
-        return { x: () => tf.engine().runKernel(ACTIVATION_GRAD, { dy: g, t }, { activation: name }) as tf.Tensor };
-      },
-    };
-    tf.registerGradient(config);
+    overrideGradient(name, backendName, (dy, [t]) =>
+      dy.dtype !== 'float32' || t.dtype !== 'float32' || dy.size !== t.size
+        ? null
+        : { x: () => tf.engine().runKernel(ACTIVATION_GRAD, { dy, t }, { activation: name }) as tf.Tensor },
+    );
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, util } from '@tensorflow/tfjs';
+import { overrideGradient } from './override-gradient';
 
 /**
  * Mean's gradient while `backendName` is active: dy / n, then tiled to x's shape (one full-size pass, a native
@@ -8,22 +9,13 @@ import { backend_util, util } from '@tensorflow/tfjs';
  * computed once per reduced value instead of per copy. Other backends keep tfjs' own. Idempotent.
  */
 export function registerMeanGradient(backendName: string): void {
-  const stock = tf.getGradient(tf.Mean);
-  if (!stock || (stock as { dflNative?: boolean }).dflNative) return;
-  const config: tf.GradConfig & { dflNative: boolean } = {
-    ...stock,
-    dflNative: true,
-    gradFunc: (dy, saved, attrs) => {
-      const g = dy as tf.Tensor;
-      const [x] = saved;
-      if (tf.getBackend() !== backendName || g.dtype !== 'float32' || x.rank === 0) return stock.gradFunc(dy, saved, attrs);
-      const axes = util.parseAxisParam((attrs as unknown as { axis: number | number[] }).axis, x.shape);
-      const [, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
-      const n = util.sizeFromShape(reduceShape);
-      const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-      const reps = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
-      return { x: () => tf.tile(tf.div(tf.reshape(g, expanded), n), reps) };
-    },
-  };
-  tf.registerGradient(config);
+  overrideGradient(tf.Mean, backendName, (g, [x], attrs) => {
+    if (g.dtype !== 'float32' || x.rank === 0) return null;
+    const axes = util.parseAxisParam((attrs as unknown as { axis: number | number[] }).axis, x.shape);
+    const [, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+    const n = util.sizeFromShape(reduceShape);
+    const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const reps = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
+    return { x: () => tf.tile(tf.div(tf.reshape(g, expanded), n), reps) };
+  });
 }
