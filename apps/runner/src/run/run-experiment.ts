@@ -182,7 +182,8 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
       }
       firstEpoch = resume.lastEpoch + 1;
       epochsDone = firstEpoch;
-      await truncateEpochLines(dir, resume.lastEpoch);
+      // the epoch lines after the checkpoint go: those epochs are trained again (the kept lines as read, whole)
+      await writeFileAtomic(dir.epochsJsonl, resume.epochs.map((line) => `${JSON.stringify(line)}\n`).join(''));
     }
 
     for (let epoch = firstEpoch; epoch < cfg.train.epochs && !stopped; epoch++) {
@@ -359,13 +360,6 @@ function evaluateLabelled(scored: SplitScores, maxFpr: number, bootstrap: { n: n
 
 function epochMetrics(e: ScoreEvaluation): Record<MetricName, number> {
   return { auc: e.auc, tpr_at_fpr: e.tprAtFpr.tpr, eer: e.eer.eer, ap: e.averagePrecision, loss: e.logLoss, accuracy: e.accuracy };
-}
-
-/** Drops the epoch lines after `lastEpoch` (a resumed run trains them again). */
-async function truncateEpochLines(dir: RunDir, lastEpoch: number): Promise<void> {
-  const lines = (await fs.readFile(dir.epochsJsonl, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-  const kept = lines.filter((l) => (JSON.parse(l) as { epoch: number }).epoch <= lastEpoch);
-  await writeFileAtomic(dir.epochsJsonl, kept.map((l) => `${l}\n`).join(''));
 }
 
 async function appendEpochLine(dir: RunDir, record: Record<string, unknown>): Promise<void> {
