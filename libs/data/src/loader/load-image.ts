@@ -52,12 +52,7 @@ async function load(
   wantRect: boolean,
 ): Promise<{ image: RgbImage; rect: CropRect | null }> {
   try {
-    if (face || wantRect) {
-      const { width, height } = await displayedSize(path);
-      const crop = face ? (faceCropRect(face.box, face.margin, width, height) ?? undefined) : undefined;
-      const image = await decodeImage(path, { size, interpolation, fit, crop });
-      return { image, rect: wantRect ? visibleRect(width, height, crop ?? null, fit) : null };
-    }
+    if (face || wantRect) return await decodeCropped(path, size, interpolation, fit, face, wantRect);
     if (hasFastJpeg() && /\.jpe?g$/i.test(path)) {
       // the fast path only when no resampling is needed, so its pixels are sharp's: else sharp decodes the bytes
       const bytes = await fs.readFile(path);
@@ -69,6 +64,24 @@ async function load(
   } catch (err) {
     throw new ImageLoadError(path, await explainFailure(path, err as Error));
   }
+}
+
+/**
+ * Decodes a file or bytes with the face crop (if any) taken from the displayed image (after EXIF orientation), and
+ * the rectangle the output shows when asked: the one crop path of the loaders and of the test API.
+ */
+export async function decodeCropped(
+  source: string | Buffer,
+  size: number,
+  interpolation: Interpolation,
+  fit: 'fill' | 'cover',
+  face: FaceCrop | undefined,
+  wantRect = false,
+): Promise<{ image: RgbImage; rect: CropRect | null }> {
+  const { width, height } = await displayedSize(source);
+  const crop = face ? (faceCropRect(face.box, face.margin, width, height) ?? undefined) : undefined;
+  const image = await decodeImage(source, { size, interpolation, fit, crop });
+  return { image, rect: wantRect ? visibleRect(width, height, crop ?? null, fit) : null };
 }
 
 async function explainFailure(path: string, err: Error): Promise<string> {

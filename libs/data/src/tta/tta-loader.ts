@@ -1,9 +1,9 @@
 import type { DatasetItem } from '../dataset/dataset-item';
-import { faceCropRect, type CropRect, type FaceCrop } from '../dataset/face-crop';
-import { decodeImage, displayedSize, resizeImage } from '../image/decode';
+import type { FaceCrop } from '../dataset/face-crop';
+import { decodeImage, resizeImage } from '../image/decode';
 import type { ImageInputConfig } from '../image/input-config';
 import { defaultConcurrency } from '../loader/batch-loader';
-import { ImageLoadError, loadImage } from '../loader/load-image';
+import { decodeCropped, ImageLoadError, loadImage } from '../loader/load-image';
 import { streamBatches, type BadImagePolicy, type Batch, type SkippedImage } from '../loader/stream-batches';
 import type { TtaViewSet } from './tta-views';
 
@@ -88,12 +88,8 @@ export async function ttaBatchFromImages(
 /** loadImage on bytes: the same sharp pipeline (oriented at input, the face crop if any, flatten, resize). */
 async function decodeBytes(name: string, bytes: Buffer, input: ImageInputConfig, fit: 'fill' | 'cover', face?: FaceCrop) {
   try {
-    let crop: CropRect | undefined;
-    if (face) {
-      const { width, height } = await displayedSize(bytes);
-      crop = faceCropRect(face.box, face.margin, width, height) ?? undefined;
-    }
-    return await decodeImage(bytes, { size: input.size, interpolation: input.interpolation, fit, crop });
+    if (face) return (await decodeCropped(bytes, input.size, input.interpolation, fit, face)).image;
+    return await decodeImage(bytes, { size: input.size, interpolation: input.interpolation, fit });
   } catch (err) {
     throw new ImageLoadError(name, `not a readable JPEG/PNG/WebP image (${(err as Error).message.split('\n')[0]})`);
   }
