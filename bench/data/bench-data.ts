@@ -53,7 +53,10 @@ async function nodeRate(loader: BatchLoader, epoch: number): Promise<Rate> {
   const start = performance.now();
   const cpu = process.cpuUsage();
   let n = 0;
-  for await (const batch of loader.epoch(epoch)) n += batch.size;
+  for await (const batch of loader.epoch(epoch)) {
+    n += batch.size;
+    batch.release?.(); // as the training loop does once its step is done: the loader reuses the array
+  }
   const used = process.cpuUsage(cpu);
   return { perSecond: n / ((performance.now() - start) / 1000), cpuMs: (used.user + used.system) / 1000 / n };
 }
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
     process.stdout.write(`RSS while streaming ${total} images (${items.length} files reused under distinct names), batch 32, ${WORKERS} worker threads:\n`);
     for await (const batch of loader.epoch(0)) {
       seen += batch.size;
+      batch.release?.();
       peak = Math.max(peak, process.memoryUsage().rss);
       while (points.length > 0 && seen >= points[0]) {
         // with --expose-gc (the npm script sets it) collect first, so the figure is what is retained, not GC timing

@@ -4,7 +4,8 @@ import sharp from 'sharp';
 import { loadImage } from '../loader/load-image';
 import { tempDir, texturedImage } from '../testing/test-images';
 import { decodeImage } from './decode';
-import { decodeJpegFast, hasFastJpeg } from './fast-jpeg';
+import { decodeJpegFast, decodeJpegFileNormalizedInto, hasFastJpeg } from './fast-jpeg';
+import { normalizationTable, writeNormalized } from './normalize';
 
 const raw = (w: number, h: number, channels: 1 | 3 = 3) => {
   const rgb = texturedImage(w, h, 4).data;
@@ -40,6 +41,35 @@ withAddon('JPEG fast path (native/jpeg_decode.c)', () => {
     for (const bytes of [exif, icc, cmyk, whole.subarray(0, whole.length >> 1), Buffer.from('not a jpeg at all')]) {
       expect(decodeJpegFast(bytes)).toBeNull();
     }
+  });
+
+  it('decodes a file straight into normalised floats off the main thread: the floats of decode + writeNormalized', async () => {
+    const dir = tempDir('dfl-fastjpeg-file-');
+    const file = path.join(dir, 'a.jpg');
+    await raw(33, 21).jpeg({ quality: 90 }).toFile(file);
+    const mean = [0.485, 0.456, 0.406] as const;
+    const std = [0.229, 0.224, 0.225] as const;
+    const lut = normalizationTable(mean, std);
+    const pixels = 33 * 21 * 3;
+    const image = decodeJpegFast(readFileSync(file))!;
+    for (const mirror of [{ horizontal: false, vertical: false }, { horizontal: true, vertical: false }, { horizontal: true, vertical: true }]) {
+      const want = new Float32Array(pixels + 5);
+      writeNormalized(image, mean, std, want, 5, mirror);
+      const got = new Float32Array(pixels + 5).fill(7);
+      await expect(decodeJpegFileNormalizedInto(file, got, 5, lut, 33, 21, mirror)).resolves.toBe(true);
+      expect(got).toEqual(want.map((v, i) => (i < 5 ? 7 : v))); // written at the offset, nothing before it
+    }
+    // false, for the general path to handle: another size, a missing file, not a JPEG, EXIF orientation
+    const out = new Float32Array(pixels);
+    const none = { horizontal: false, vertical: false };
+    await expect(decodeJpegFileNormalizedInto(file, out, 0, lut, 21, 33, none)).resolves.toBe(false);
+    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'gone.jpg'), out, 0, lut, 33, 21, none)).resolves.toBe(false);
+    writeFileSync(path.join(dir, 'text.jpg'), 'not a jpeg at all');
+    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'text.jpg'), out, 0, lut, 33, 21, none)).resolves.toBe(false);
+    await raw(33, 21).jpeg().withMetadata({ orientation: 6 }).toFile(path.join(dir, 'exif.jpg'));
+    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'exif.jpg'), out, 0, lut, 33, 21, none)).resolves.toBe(false);
+    // an output too small for the image is refused before any work is queued
+    expect(() => decodeJpegFileNormalizedInto(file, new Float32Array(pixels - 1), 0, lut, 33, 21, none)).toThrow(/decodeFileNormalized/);
   });
 
   it('loadImage takes it only when no resampling is needed, and still names bad files', async () => {

@@ -12,6 +12,7 @@ import type { RgbImage } from './rgb-image';
 interface JpegAddon {
   decode(bytes: Uint8Array): RgbImage | null;
   decodeNormalized(bytes: Uint8Array, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): boolean;
+  decodeFileNormalized(path: string, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): Promise<boolean>;
 }
 
 let addon: JpegAddon | null | undefined;
@@ -45,6 +46,18 @@ export function decodeJpegFast(bytes: Uint8Array): RgbImage | null {
  */
 export function decodeJpegNormalizedInto(bytes: Uint8Array, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirror: Mirror): boolean {
   return load()?.decodeNormalized(bytes, out, offset, lut, width, height, mirror.horizontal, mirror.vertical) ?? false;
+}
+
+/**
+ * {@link decodeJpegNormalizedInto} for a file, read and decoded on libuv's thread pool: the calling thread only
+ * hands out the work, so as many images decode at once as the pool has threads. `out` must not be read at those
+ * floats until the promise settles. False when the file cannot be read or the fast path cannot take it (the caller
+ * then uses the general path, which names what is wrong with the file).
+ */
+export function decodeJpegFileNormalizedInto(file: string, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirror: Mirror): Promise<boolean> {
+  const fast = load();
+  if (!fast) return Promise.resolve(false);
+  return fast.decodeFileNormalized(file, out, offset, lut, width, height, mirror.horizontal, mirror.vertical);
 }
 
 /** True for bytes that start like a JPEG (SOI marker), whatever the file is called. */

@@ -96,6 +96,42 @@ describe('createBatchLoader', () => {
     }
   });
 
+  it('reuses the arrays of released batches across epochs, with the floats of a loader that never reuses', async () => {
+    const dir = tempDir('dfl-loader-reuse-');
+    const files: DatasetItem[] = [];
+    for (let i = 0; i < 9; i++) {
+      const name = `r${i}.jpg`;
+      files.push({ path: await writeImage(path.join(dir, name), texturedImage(16, 16, 70 + i)), name, label: (i % 2) as 0 | 1 });
+    }
+    writeFileSync(path.join(dir, 'bad.jpg'), 'not a jpeg'); // skipped: later samples move a slot back
+    files.splice(4, 0, { path: path.join(dir, 'bad.jpg'), name: 'bad.jpg', label: 0 });
+    const augment = buildAugmentPipeline([{ name: 'hflip', p: 0.5 }, { name: 'vflip', p: 0.5 }]);
+    const options = { items: files, input, augment, batchSize: 4, seed: 4, workers: 0, onBadImage: 'skip' } as const;
+    const reusing = createBatchLoader(options);
+    const plain = createBatchLoader(options); // the same epochs (a skipped file stays out of later ones), no reuse
+    const buffers = new Set<ArrayBufferLike>();
+    for (const epoch of [0, 1, 2]) {
+      const reference: Batch[] = [];
+      for await (const b of plain.epoch(epoch)) reference.push(b);
+      const seen: Array<{ names: readonly string[]; floats: number[] }> = [];
+      for await (const b of reusing.epoch(epoch)) {
+        seen.push({ names: b.names, floats: [...b.images] });
+        buffers.add(b.images.buffer);
+        b.release?.();
+        b.release?.(); // a second call is ignored: it must not hand back an array a later batch holds
+      }
+      expect(seen.map((b) => b.names)).toEqual(reference.map((b) => b.names));
+      expect(seen.map((b) => b.floats)).toEqual(reference.map((b) => [...b.images]));
+      expect(seen.map((b) => b.names.length)).toEqual([4, 4, 1]); // the short last batch is a view of a whole array
+    }
+    // 9 batches in all; without reuse each would have its own array
+    expect(buffers.size).toBeLessThan(9);
+    // batches held at the same time never share an array, even after double releases
+    const held: Batch[] = [];
+    for await (const b of reusing.epoch(3)) held.push(b);
+    expect(new Set(held.map((b) => b.images.buffer)).size).toBe(held.length);
+  });
+
   it('a worker epoch stopped early leaves no sample writing into the next epoch', async () => {
     const augment = buildAugmentPipeline([{ name: 'hflip', p: 0.5 }]);
     const loader = createBatchLoader({ items, input, augment, batchSize: 2, seed: 3, workers: 2, concurrency: 8 });

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { SeededRandom } from '@dfl/core';
 import type { AugmentPipeline } from '../augment/augment-pipeline';
 import { landmarkFractions } from '../dataset/landmarks';
 import { resizeImage } from '../image/decode';
 import type { ImageInputConfig } from '../image/input-config';
-import { decodeJpegNormalizedInto, hasFastJpeg } from '../image/fast-jpeg';
+import { decodeJpegFileNormalizedInto, decodeJpegNormalizedInto, hasFastJpeg } from '../image/fast-jpeg';
 import { normalizationTable, writeNormalized, type Mirror } from '../image/normalize';
 import { flipHorizontal, flipVertical } from '../image/pixel-ops';
 import { createImage, type RgbImage } from '../image/rgb-image';
@@ -22,7 +21,10 @@ export interface PrepareSettings {
   readonly input: ImageInputConfig;
   readonly augment?: AugmentPipeline;
   readonly fit?: 'fill' | 'cover';
-  /** Read JPEG files for the fused path synchronously (in a worker thread, which does nothing else). */
+  /**
+   * Read and decode JPEG files for the fused path synchronously (in a worker thread, which does nothing else);
+   * otherwise both happen on libuv's pool.
+   */
   readonly syncReads?: boolean;
 }
 
@@ -78,21 +80,25 @@ export function samplePreparerInto(settings: PrepareSettings): (sample: StreamSa
   const lut = normalizationTable(input.mean, input.std);
   const fusable = hasFastJpeg() && (!augment || augment.mirrorsOnly);
   const noPixels = createImage(0, 0); // mirrors-only pipelines never read it
-  const read = async (file: string): Promise<Buffer | null> => {
-    if (!settings.syncReads) return readFile(file).catch(() => null);
+  // a missing or unreadable file gives false: the general path then names what is wrong with it
+  const fused = (file: string, out: Float32Array, offset: number, mirror: Mirror): Promise<boolean> | boolean => {
+    // in the loader's thread: read and decode on libuv's pool, so the cores decode while this thread hands out work
+    if (!settings.syncReads) return decodeJpegFileNormalizedInto(file, out, offset, lut, input.size, input.size, mirror);
+    // in a worker thread, which does nothing else: reading the (small) file here saves the promise machinery
+    let bytes: Buffer;
     try {
-      return readFileSync(file);
+      bytes = readFileSync(file);
     } catch {
-      return null;
+      return false;
     }
+    return decodeJpegNormalizedInto(bytes, out, offset, lut, input.size, input.size, mirror);
   };
   return async (sample, out, offset) => {
     if (fusable && sample.fake === 0 && !sample.item.face && /\.jpe?g$/i.test(sample.item.path)) {
       const mirror = augment
         ? (await augment.applyDeferringMirrors(noPixels, new SeededRandom(sample.seed).fork(2), { interpolation: input.interpolation })).mirror
         : NO_MIRROR;
-      const bytes = await read(sample.item.path); // a missing file gives null: the general path names it
-      if (bytes && decodeJpegNormalizedInto(bytes, out, offset, lut, input.size, input.size, mirror)) return;
+      if (await fused(sample.item.path, out, offset, mirror)) return;
     }
     const { image, mirror } = await general(sample);
     writeNormalized(image, input.mean, input.std, out, offset, mirror);

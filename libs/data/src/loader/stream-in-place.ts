@@ -4,12 +4,23 @@ import { batchOf, skipOrThrow, type Batch, type StreamOptions, type StreamSample
 /** Writes a sample's normalised floats into `out` at `offset` (in floats); rejects for a bad image. */
 export type PrepareInto = (sample: StreamSample, out: Float32Array, offset: number) => Promise<void>;
 
-/** A fresh array per batch, handed over as it is when full. */
-function freshBuffers(floats: number): { get(b: number): Float32Array; take(b: number, floats: number): Float32Array } {
+/** Spare batch arrays kept for reuse: the batches in flight (prefetch) come back at about this rate. */
+const MAX_SPARE = 4;
+
+/**
+ * The arrays batches are filled in, one per batch index: a released one (see {@link Batch.release}) from `spare`
+ * when there is one, else a fresh one. `spare` outlives the epoch (the loader keeps it), so a training run
+ * allocates a handful of arrays in all, not a handful per epoch. A released array is reused as it is: every slot
+ * of a full batch is written before it is yielded, so no stale floats can show.
+ */
+function batchBuffers(
+  floats: number,
+  spare: Float32Array[],
+): { get(b: number): Float32Array; take(b: number, floats: number): Float32Array; release(buffer: Float32Array): void } {
   const live = new Map<number, Float32Array>();
   const get = (b: number) => {
     let buffer = live.get(b);
-    if (!buffer) live.set(b, (buffer = new Float32Array(floats)));
+    if (!buffer) live.set(b, (buffer = spare.pop() ?? new Float32Array(floats)));
     return buffer;
   };
   return {
@@ -17,7 +28,12 @@ function freshBuffers(floats: number): { get(b: number): Float32Array; take(b: n
     take: (b, n) => {
       const buffer = get(b);
       live.delete(b);
-      return n === buffer.length ? buffer : buffer.slice(0, n);
+      // a short (last) batch is a view of its array, so releasing it hands the whole array back
+      return n === buffer.length ? buffer : buffer.subarray(0, n);
+    },
+    release: (images) => {
+      const whole = images.length === floats ? images : new Float32Array(images.buffer, images.byteOffset, floats);
+      if (spare.length < MAX_SPARE) spare.push(whole);
     },
   };
 }
@@ -28,12 +44,18 @@ function freshBuffers(floats: number): { get(b: number): Float32Array; take(b: n
  * the epoch (batch k / batchSize, position k % batchSize); a skipped image moves every later sample one slot
  * back, done here, in order, by copying (only the rare samples after a bad image are copied). That is safe
  * because results are taken in sample order: when sample k is moved, no sample up to k is still being written,
- * and a sample only ever moves to a lower slot, in a batch not yet yielded.
+ * and a sample only ever moves to a lower slot, in a batch not yet yielded. Batches the consumer releases are
+ * reused through `spare` (kept by the loader across epochs).
  */
-export async function* streamBatchesInPlace(samples: readonly StreamSample[], prepareInto: PrepareInto, o: StreamOptions): AsyncGenerator<Batch> {
+export async function* streamBatchesInPlace(
+  samples: readonly StreamSample[],
+  prepareInto: PrepareInto,
+  o: StreamOptions,
+  spare: Float32Array[] = [],
+): AsyncGenerator<Batch> {
   const { input, batchSize } = o;
   const pixels = input.size * input.size * 3;
-  const buffers = freshBuffers(batchSize * pixels);
+  const buffers = batchBuffers(batchSize * pixels, spare);
   const slot = (k: number) => ({ buffer: buffers.get(Math.floor(k / batchSize)), offset: (k % batchSize) * pixels });
   const indexed = samples.map((sample, k) => ({ sample, k }));
   let stopped = false;
@@ -44,10 +66,16 @@ export async function* streamBatchesInPlace(samples: readonly StreamSample[], pr
   };
   let filled = 0; // samples placed so far: the next one goes to slot `filled`
   let group: StreamSample[] = [];
-  const emit = () => {
-    const batch = batchOf(group, buffers.take(Math.floor((filled - 1) / batchSize), group.length * pixels), input);
+  const emit = (): Batch => {
+    const images = buffers.take(Math.floor((filled - 1) / batchSize), group.length * pixels);
+    const batch = batchOf(group, images, input);
     group = [];
-    return batch;
+    let released = false; // once only: a second call must not hand back an array that a later batch now holds
+    const release = () => {
+      if (!released) buffers.release(images);
+      released = true;
+    };
+    return { ...batch, release };
   };
   try {
     for await (const result of orderedMap(indexed, work, o.window, o.concurrency)) {

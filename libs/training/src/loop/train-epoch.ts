@@ -102,6 +102,8 @@ export async function trainEpoch(o: TrainEpochOptions): Promise<EpochTrainResult
       if (pendingCount === accumulate) update();
     } finally {
       tf.dispose([x, y]);
+      // the tensors are gone (the cpu backend shared the array): the loader may refill it for a later batch
+      batch.release?.();
     }
     const t2 = now();
     const n = batch.shape[0];

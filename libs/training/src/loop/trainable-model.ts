@@ -13,4 +13,6 @@ export interface ImageBatch {
   readonly shape: readonly [number, number, number, number];
   readonly labels: Int32Array;
   readonly names: readonly string[];
+  /** Hands `images` back to its loader for reuse; called once the step's tensors are disposed. */
+  readonly release?: () => void;
 }
