@@ -83,6 +83,19 @@ describe('RunRepository', () => {
       expect(await repo.reapDeadRuns()).toEqual([run.id]);
       expect((await repo.getRun(mine.id))!.status).toBe('running');
     });
+
+    it('continues a stopped run as a new row with the epochs up to its checkpoint, leaving the stopped run as it ended', async () => {
+      const stopped = await repo.createRun(newRun());
+      for (const epoch of [0, 1, 2]) await repo.recordEpoch(stopped.id, { epoch, valAuc: 0.5 + epoch / 10, trainLoss: 1 - epoch / 10 });
+      await repo.markInterrupted(stopped.id, 'worker w1 is gone (killed or crashed)');
+
+      const next = await repo.createContinuedRun(newRun({ reproducedFrom: stopped.id, worker: 'w2' }), { runId: stopped.id, throughEpoch: 1 });
+      expect(next).toMatchObject({ status: 'running', worker: 'w2', reproducedFrom: stopped.id, epochsDone: 2, auc: null });
+      expect(next.epochs!.map((e) => [e.epoch, e.valAuc, e.trainLoss])).toEqual([[0, 0.5, 1], [1, 0.6, 0.9]]);
+      const before = (await repo.getRun(stopped.id))!;
+      expect(before).toMatchObject({ status: 'interrupted', error: 'worker w1 is gone (killed or crashed)', epochsDone: 3 });
+      expect(before.epochs!.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    });
   });
 
   describe('queued runs', () => {

@@ -65,20 +65,29 @@ export class RunRepository {
   /** Records a run that starts now (status `running`). */
   async createRun(input: NewRun): Promise<Run> {
     this.forgetCounts();
-    const repo = this.dataSource.getRepository(Run);
-    const run = repo.create({
-      ...input,
-      id: input.id ?? randomUUID(),
-      tags: input.tags ?? [],
-      status: 'running',
-      host: input.host === undefined ? hostname() : input.host,
-      pid: input.pid === undefined ? process.pid : input.pid,
-      startedAt: new Date(),
-      epochsDone: 0,
-      promoted: false,
+    const id = await insertRunning(this.dataSource.manager, input);
+    return (await this.getRun(id, { epochs: false }))!;
+  }
+
+  /**
+   * Records a run that starts now by going on from another run's checkpoint of epoch `throughEpoch` (a queue retry
+   * resuming the attempt before it): the new `running` row and copies of that run's epochs up to `throughEpoch`, in
+   * one transaction. The earlier run is not touched: an interrupted or failed attempt stays on record as it ended.
+   */
+  async createContinuedRun(input: NewRun, from: { runId: string; throughEpoch: number }): Promise<Run> {
+    this.forgetCounts();
+    const id = await this.dataSource.transaction(async (tx) => {
+      const newId = await insertRunning(tx, input);
+      const columns = tx.connection
+        .getMetadata(RunEpoch)
+        .columns.map((c) => `"${c.databaseName}"`)
+        .filter((c) => c !== '"run_id"')
+        .join(', ');
+      await tx.query(`INSERT INTO run_epochs (run_id, ${columns}) SELECT $1, ${columns} FROM run_epochs WHERE run_id = $2 AND epoch <= $3`, [newId, from.runId, from.throughEpoch]);
+      await tx.query(`UPDATE runs SET epochs_done = (SELECT count(*) FROM run_epochs WHERE run_id = $1) WHERE id = $1`, [newId]);
+      return newId;
     });
-    await repo.insert(run as QueryDeepPartialEntity<Run>);
-    return (await this.getRun(run.id, { epochs: false }))!;
+    return (await this.getRun(id, { epochs: true }))!;
   }
 
   /**
@@ -391,6 +400,24 @@ export class RunRepository {
     if (!run) throw new RunNotFoundError(runId);
     return run;
   }
+}
+
+/** Inserts a `running` row for a run that starts now (host and pid default to this process); returns its id. */
+async function insertRunning(tx: EntityManager, input: NewRun): Promise<string> {
+  const repo = tx.getRepository(Run);
+  const run = repo.create({
+    ...input,
+    id: input.id ?? randomUUID(),
+    tags: input.tags ?? [],
+    status: 'running',
+    host: input.host === undefined ? hostname() : input.host,
+    pid: input.pid === undefined ? process.pid : input.pid,
+    startedAt: new Date(),
+    epochsDone: 0,
+    promoted: false,
+  });
+  await repo.insert(run as QueryDeepPartialEntity<Run>);
+  return run.id;
 }
 
 /** A raw list row (aliased to property names) as a Run; pg has already parsed dates, numbers and arrays. */
