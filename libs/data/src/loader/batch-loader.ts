@@ -157,7 +157,7 @@ export function createBatchLoader(options: BatchLoaderOptions): BatchLoader {
       };
       running++;
       try {
-        if (workers) yield* streamWorkerBatches(samples, workers, o, (options.prefetchBatches ?? 2) * workers.size);
+        if (workers) yield* streamWorkerBatches(samples, workers, o, (options.prefetchBatches ?? 2) * workers.size, spareBatches);
         else yield* streamBatchesInPlace(samples, prepareHere, o, spareBatches);
       } finally {
         running--;

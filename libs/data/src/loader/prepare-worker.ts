@@ -15,15 +15,19 @@ const floatsPerSample = input.size * input.size * 3;
 /** Samples of a job in flight at once: sharp's decodes (the general path) overlap with this thread's work. */
 const IN_FLIGHT = 4;
 
-port.on('message', ({ id, samples }: PrepareJob) => {
-  run(samples).then(
+port.on('message', ({ id, samples, into }: PrepareJob) => {
+  run(samples, into).then(
     ({ floats, failed }) => port.postMessage({ id, ok: true, floats, failed } satisfies PrepareReply, [floats.buffer]),
     (err: unknown) => port.postMessage({ id, ok: false, message: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack } satisfies PrepareReply),
   );
 });
 
-async function run(samples: PrepareJob['samples']): Promise<{ floats: Float32Array<ArrayBuffer>; failed: SampleFailure[] }> {
-  const floats = new Float32Array(new ArrayBuffer(samples.length * floatsPerSample * Float32Array.BYTES_PER_ELEMENT));
+async function run(samples: PrepareJob['samples'], into: Float32Array | undefined): Promise<{ floats: Float32Array<ArrayBuffer>; failed: SampleFailure[] }> {
+  // a released batch array is filled as it is: every sample's slot is written (a failed one's is garbage anyway)
+  const floats =
+    into && into.length === samples.length * floatsPerSample && into.byteOffset === 0
+      ? (into as Float32Array<ArrayBuffer>)
+      : new Float32Array(new ArrayBuffer(samples.length * floatsPerSample * Float32Array.BYTES_PER_ELEMENT));
   const failed: SampleFailure[] = [];
   const indexed = samples.map((sample, index) => ({ sample, index }));
   const work = ({ sample, index }: (typeof indexed)[number]) => prepareInto(sample, floats, index * floatsPerSample);

@@ -17,6 +17,8 @@ export interface WorkerSetup {
 export interface PrepareJob {
   readonly id: number;
   readonly samples: readonly StreamSample[];
+  /** A released batch array (transferred) to fill instead of a fresh one, when it is exactly the right size. */
+  readonly into?: Float32Array;
 }
 
 export interface SampleFailure {
@@ -43,8 +45,8 @@ interface Slot {
 }
 
 /**
- * Worker threads that each prepare runs of samples (decode, augment, normalise: `prepare-worker.ts`) into a
- * fresh array of their own and hand it over by transfer: a batch crosses threads without a copy and the loader's
+ * Worker threads that each prepare runs of samples (decode, augment, normalise: `prepare-worker.ts`) into an
+ * array (a released batch's, sent along, or a fresh one) and hand it over by transfer: a batch crosses threads without a copy and the loader's
  * thread does no per-image work. Samples carry their own seed, so the output does not depend on which worker ran
  * them nor on how many there are. Workers are unreferenced while idle: an unclosed pool never keeps the process
  * alive, but one with work in flight does.
@@ -76,8 +78,11 @@ export class PreparePool {
     return this.slots.length;
   }
 
-  /** Prepares a run of samples in the least busy worker. */
-  prepare(samples: readonly StreamSample[]): Promise<PreparedRun> {
+  /**
+   * Prepares a run of samples in the least busy worker, into `into` when given (it is transferred: the caller
+   * must not touch it again; the result's floats are that memory when it fits the run).
+   */
+  prepare(samples: readonly StreamSample[], into?: Float32Array): Promise<PreparedRun> {
     if (this.failure) return Promise.reject(this.failure);
     let slot = this.slots[0];
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
@@ -85,7 +90,8 @@ export class PreparePool {
     return new Promise((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, samples } satisfies PrepareJob);
+      if (into) slot.worker.postMessage({ id, samples, into } satisfies PrepareJob, [into.buffer as ArrayBuffer]);
+      else slot.worker.postMessage({ id, samples } satisfies PrepareJob);
     });
   }
 
