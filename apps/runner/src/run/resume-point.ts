@@ -34,25 +34,50 @@ export interface ResumePoint {
   readonly epochs: readonly EpochLine[];
 }
 
+/** Why a run cannot be gone on from: `reason` alone, for a caller (the queue) that says what it does instead. */
+export class NotResumable extends UserError {
+  constructor(
+    readonly runId: string,
+    readonly reason: string,
+    advice = '',
+  ) {
+    super(`run ${runId} cannot be resumed: ${reason}${advice}`);
+  }
+}
+
 /**
  * Finds the run and checks it can be resumed: interrupted or failed, its folder on this machine, a last checkpoint
  * written. Errors say why not and what to do instead.
  */
 export async function findResumePoint(idOrPrefix: string): Promise<ResumePoint> {
   const run = await withRepository((repo) => findRun(repo, idOrPrefix));
+  return resumePointOf(run);
+}
+
+/**
+ * Checks that a stopped run can be gone on from, and reads where: interrupted or failed, its folder reachable from
+ * here, a complete last checkpoint (weights, optimizer state and the best checkpoint so far) of `configHash` (default:
+ * the run's own) and its epoch lines. `resolution` is the config to go on with (default: the run's stored config,
+ * resolved again). Throws NotResumable, which says why not.
+ */
+export async function resumePointOf(run: Run, options: { resolution?: ExperimentResolution; configHash?: string } = {}): Promise<ResumePoint> {
   if (run.status !== 'interrupted' && run.status !== 'failed') {
     const why = run.status === 'finished' ? 'it has finished (reproduce it with dfl reproduce)' : `it is ${run.status}`;
-    throw new UserError(`run ${run.id} cannot be resumed: ${why}; only an interrupted or failed run can be`);
+    throw new NotResumable(run.id, why, '; only an interrupted or failed run can be');
   }
-  if (!run.runDir || !existsSync(run.runDir)) throw new UserError(`run ${run.id} cannot be resumed: its folder ${run.runDir ?? '(none recorded)'} is not on this machine`);
+  if (!run.runDir || !existsSync(run.runDir)) throw new NotResumable(run.id, `its folder ${run.runDir ?? '(none recorded)'} is not on this machine`);
   const dir = new RunDir(run.runDir);
   const metaFile = path.join(dir.lastCheckpoint, 'meta.json');
-  if (!existsSync(metaFile) || !existsSync(path.join(dir.lastCheckpoint, 'optimizer.safetensors'))) {
-    throw new UserError(`run ${run.id} cannot be resumed: it stopped before its first epoch ended, so it has no checkpoint (${dir.lastCheckpoint}); start it again with dfl run`);
+  if (!existsSync(dir.lastCheckpoint)) {
+    throw new NotResumable(run.id, `it stopped before its first epoch ended, so it has no checkpoint (${dir.lastCheckpoint})`, '; start it again with dfl run');
   }
+  const needed = [metaFile, path.join(dir.lastCheckpoint, 'optimizer.safetensors'), path.join(dir.lastCheckpoint, 'model'), path.join(dir.bestCheckpoint, 'model')];
+  const missing = needed.filter((file) => !existsSync(file));
+  if (missing.length > 0) throw new NotResumable(run.id, `its checkpoints lack ${missing.join(', ')}`);
   const meta = JSON.parse(await fs.readFile(metaFile, 'utf8')) as { epoch: number; configHash: string };
-  if (meta.configHash !== run.configHash) {
-    throw new UserError(`run ${run.id} cannot be resumed: ${metaFile} belongs to config ${meta.configHash.slice(0, 12)}, the run recorded ${run.configHash.slice(0, 12)}`);
+  const configHash = options.configHash ?? run.configHash;
+  if (meta.configHash !== configHash) {
+    throw new NotResumable(run.id, `${metaFile} belongs to config ${meta.configHash.slice(0, 12)}, the run recorded ${configHash.slice(0, 12)}`);
   }
   const lines = (await fs.readFile(dir.epochsJsonl, 'utf8').catch(() => ''))
     .split('\n')
@@ -60,9 +85,9 @@ export async function findResumePoint(idOrPrefix: string): Promise<ResumePoint> 
     .map((l) => JSON.parse(l) as EpochLine);
   const epochs = lines.filter((l) => l.epoch <= meta.epoch);
   if (epochs.length !== meta.epoch + 1 || epochs.some((l, i) => l.epoch !== i)) {
-    throw new UserError(`run ${run.id} cannot be resumed: ${dir.epochsJsonl} does not hold epochs 1..${meta.epoch + 1} of its last checkpoint`);
+    throw new NotResumable(run.id, `${dir.epochsJsonl} does not hold epochs 1..${meta.epoch + 1} of its last checkpoint`);
   }
-  return { run, resolution: storedResolution(run), dir, lastEpoch: meta.epoch, epochs };
+  return { run, resolution: options.resolution ?? storedResolution(run), dir, lastEpoch: meta.epoch, epochs };
 }
 
 /** Puts the last checkpoint's weights into the model and its moments and step count into the optimizer. */

@@ -18,6 +18,7 @@ import { evaluateScores, type ScoreEvaluation } from '@dfl/metrics';
 import { createModelFromConfig, describeLoad, loadPretrained, selectEngine, type BackboneModel, type EngineInfo } from '@dfl/models';
 import { BestTracker, optimizers, schedules, trainEpoch, type ParameterOptimizer, type TrainableModel } from '@dfl/training';
 import { catalog } from '../plugins';
+import { carryOver } from './carry-over';
 import { loadCheckpointInto, saveCheckpoint } from './checkpoints';
 import { dataCoverageWarnings } from './data-coverage';
 import { InterruptSignal, RunInterrupted } from './interrupt-signal';
@@ -25,7 +26,7 @@ import { collectProvenance } from './provenance';
 import { buildRobustnessViews } from './robustness-views';
 import { RunDir } from './run-dir';
 import { epochMetric, restoreTrainingState, type ResumePoint } from './resume-point';
-import { RunReporter } from './run-reporter';
+import { RunReporter, type RetryEvent } from './run-reporter';
 import { scoreSplit, type SplitScores } from './score-split';
 import { writePredictionsCsv } from './predictions-csv';
 
@@ -53,6 +54,14 @@ export interface RunRequest {
   readonly expectedDatasetHash?: string | null;
   /** Go on with an interrupted or failed run from its last checkpoint (see findResumePoint); the rest is ignored. */
   readonly resume?: ResumePoint;
+  /**
+   * Record a new run (`runId`, `reproducedFrom`, ...) that goes on from this stopped run's last checkpoint: a queue
+   * retry. Unlike `resume`, the stopped run keeps its row and folder as they ended; the new row starts with copies of
+   * its epochs up to the checkpoint and the new folder with copies of its checkpoints and event log.
+   */
+  readonly continueFrom?: ResumePoint;
+  /** A queue retry: what it does with the attempt before it, and why (logged after the start event). */
+  readonly retry?: Omit<RetryEvent, 'type'>;
 }
 
 export interface RunOutcome {
@@ -75,7 +84,9 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   const started = now();
   const resume = request.resume ?? null;
-  const resolution = resume?.resolution ?? request.resolution ?? resolveFile(request);
+  // where the training state comes from: the run itself (resume) or a stopped run this new one goes on from
+  const from = resume ?? request.continueFrom ?? null;
+  const resolution = from?.resolution ?? request.resolution ?? resolveFile(request);
   const cfg = resolution.config;
   const reporter = new RunReporter({ quiet: request.quiet ?? false, jsonl: request.jsonl ?? null });
 
@@ -122,31 +133,35 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   if (resume) {
     const { gitCommit, gitDirty, engine: e, backend, packageVersions, host, pid, worker } = record;
     await repo.resumeRun(runId, resume.lastEpoch, { gitCommit, gitDirty, engine: e, backend, packageVersions, host, pid, worker });
+  } else if (request.continueFrom) {
+    await repo.createContinuedRun({ id: runId, ...record }, { runId: request.continueFrom.run.id, throughEpoch: request.continueFrom.lastEpoch });
   } else if (request.takeQueued && request.runId) await repo.startQueuedRun(runId, record);
   else await repo.createRun({ id: runId, ...record });
 
-  reporter.logTo(dir.log, { append: resume !== null });
   const signal = new InterruptSignal().install();
   let model: BackboneModel | null = null;
   let optimizer: ParameterOptimizer | null = null;
   let epochsDone = 0;
   let bestEpoch: number | null = null;
   try {
+    if (request.continueFrom) await carryOver(request.continueFrom.dir, dir);
+    reporter.logTo(dir.log, { append: from !== null });
     if (!resume) {
       await dir.writeJson(dir.resolvedConfig, JSON.parse(resolution.canonicalJson));
       await dir.writeJson(dir.manifest, { datasetHash, ...manifests });
     }
-    reporter.emit({ type: 'start', runId, name: cfg.name, engine: engine.engine, backend: engine.backend, epochs: cfg.train.epochs, trainImages: train.items.length, valImages: val.items.length, ...(resume ? { resumedAfterEpoch: resume.lastEpoch } : {}) });
+    reporter.emit({ type: 'start', runId, name: cfg.name, engine: engine.engine, backend: engine.backend, epochs: cfg.train.epochs, trainImages: train.items.length, valImages: val.items.length, ...(from ? { resumedAfterEpoch: from.lastEpoch } : {}) });
+    if (request.retry) reporter.emit({ type: 'retry', ...request.retry });
 
     model = createModelFromConfig({ backbone: cfg.model.backbone, numClasses: cfg.model.num_classes, seed: cfg.train.seed, options: cfg.model.options as Record<string, unknown> });
-    if (cfg.model.pretrained && !resume) {
+    if (cfg.model.pretrained && !from) {
       const report = await loadPretrained(model, cfg.model.pretrained);
       for (const line of describeLoad(report)) reporter.emit({ type: 'warning', message: line });
     }
     const trainable: TrainableModel = { apply: (x, training) => (model as BackboneModel).apply(x, { training }), trainableVariables: model.trainableVariables };
     const optimizerSpec = optimizers.get(cfg.train.optimizer.name);
     optimizer = optimizerSpec.create(pluginOptions(cfg.train.optimizer));
-    if (resume) await restoreTrainingState(resume, model, optimizer);
+    if (from) await restoreTrainingState(from, model, optimizer);
     const augment = buildAugmentPipeline(cfg.augment as never);
     const trainLoader = createBatchLoader({ items: train.items, input, augment, batchSize: cfg.train.batch_size, seed: cfg.train.seed, onBadImage: cfg.data.bad_images });
     const stepsPerEpoch = Math.ceil(trainLoader.plannedSamples(0) / cfg.train.batch_size / cfg.train.grad_accumulation);
@@ -171,19 +186,19 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
 
     let firstEpoch = 0;
     let stopped = false;
-    if (resume) {
+    if (from) {
       // the trackers see the kept epochs again, as if the run had never stopped
-      for (const line of resume.epochs) {
+      for (const line of from.epochs) {
         if (best.update(line.epoch, epochMetric(line, selectBy))) bestEpoch = line.epoch;
         if (stopping.patience > 0) {
           stopper.update(line.epoch, epochMetric(line, stopping.metric as MetricName));
           stopped = stopper.shouldStop;
         }
       }
-      firstEpoch = resume.lastEpoch + 1;
+      firstEpoch = from.lastEpoch + 1;
       epochsDone = firstEpoch;
       // the epoch lines after the checkpoint go: those epochs are trained again (the kept lines as read, whole)
-      await writeFileAtomic(dir.epochsJsonl, resume.epochs.map((line) => `${JSON.stringify(line)}\n`).join(''));
+      await writeFileAtomic(dir.epochsJsonl, from.epochs.map((line) => `${JSON.stringify(line)}\n`).join(''));
     }
 
     for (let epoch = firstEpoch; epoch < cfg.train.epochs && !stopped; epoch++) {
@@ -264,8 +279,8 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
       landmarks: { train: train.landmarks },
     };
     await dir.writeJson(dir.metrics, summary);
-    // a resumed run's duration counts its earlier attempts too
-    const seconds = now() - started + (resume?.run.durationS ?? 0);
+    // a resumed run's duration counts the attempt it goes on from too
+    const seconds = now() - started + (from?.run.durationS ?? 0);
     await repo.finishRun(runId, {
       auc: evaluation.auc,
       aucCi: evaluation.bootstrap?.auc ? [evaluation.bootstrap.auc.low, evaluation.bootstrap.auc.high] : null,

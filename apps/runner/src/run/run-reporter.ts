@@ -7,10 +7,31 @@ export type RunEvent =
   | { type: 'start'; runId: string; name: string; engine: string; backend: string; epochs: number; trainImages: number; valImages: number; resumedAfterEpoch?: number }
   | { type: 'step'; epoch: number; step: number; steps: number; loss: number; lr: number; imgPerSec: number }
   | { type: 'epoch'; epoch: number; epochs: number; lr: number; trainLoss: number; valLoss: number; valAuc: number; valTpr: number; valEer: number; valAp: number; imgPerSec: number; dataSeconds: number; stepSeconds: number; seconds: number; best: boolean }
+  | RetryEvent
   | { type: 'early_stop'; epoch: number; metric: string; best: number }
   | { type: 'finish'; runId: string; status: string; auc: number | null; tpr: number | null; seconds: number }
   | { type: 'warning'; message: string }
   | { type: 'error'; message: string };
+
+/**
+ * A queue retry says what it does with the attempt before it: goes on from its last checkpoint (`resumedAfterEpoch`,
+ * the checkpoint's 0-based epoch) or starts over (null), and why.
+ */
+export interface RetryEvent {
+  type: 'retry';
+  /** The queued run the job stands for. */
+  retryOf: string;
+  /** The stopped attempt this one follows. */
+  previousAttempt: string;
+  resumedAfterEpoch: number | null;
+  reason: string;
+}
+
+/** One line for people: what a retry did with the attempt before it, and why. */
+export function describeRetry(event: Omit<RetryEvent, 'type'>): string {
+  const what = event.resumedAfterEpoch === null ? 'starting over' : `going on from the checkpoint of epoch ${event.resumedAfterEpoch + 1}`;
+  return `retry of run ${event.retryOf}: ${what} (${event.reason})`;
+}
 
 export interface ReporterOptions {
   /** No bars, no summary lines on stderr. */
@@ -90,6 +111,9 @@ export class RunReporter {
         }
         break;
       }
+      case 'retry':
+        this.line(describeRetry(event));
+        break;
       case 'early_stop':
         this.line(`early stop after epoch ${event.epoch + 1}: ${event.metric} has not improved on ${event.best.toFixed(4)}`);
         break;
