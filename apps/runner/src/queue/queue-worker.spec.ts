@@ -111,6 +111,9 @@ describe('QueueWorker', () => {
     expect(attempts.filter((a) => a.takeQueued).map((a) => a.runId)).toEqual([fresh]);
     expect(attempts).toHaveLength(3);
     expect(retry.runId).not.toBe(retry.job.runId);
+    // the retry is handed the attempt before it as it ended, to go on from its checkpoint; a first attempt has none
+    for (const a of attempts.filter((x) => !x.takeQueued)) expect(a.previous).toMatchObject({ id: a.job.runId, status: 'interrupted', error: expect.stringMatching(/^worker .* is gone/) });
+    expect(attempts.filter((a) => a.takeQueued).map((a) => a.previous)).toEqual([null]);
     expect((await repo.getRun(retry.runId))!).toMatchObject({ status: 'finished', reproducedFrom: retry.job.runId });
     expect((await repo.getRun(retry.job.runId))!.status).toBe('interrupted');
 

@@ -17,6 +17,11 @@ export interface Attempt {
   readonly runId: string;
   /** true: `runId` is the queued row to take over; false: a new row (reproduced_from = job.runId). */
   readonly takeQueued: boolean;
+  /**
+   * For a retry, the attempt before it as it ended (interrupted or failed): `execute` goes on from its last checkpoint
+   * when it can (see planRetry). null for the first attempt.
+   */
+  readonly previous: Run | null;
   readonly workerId: string;
   readonly runsRoot: string;
   readonly databaseUrl: string;
@@ -53,7 +58,8 @@ type Job = PgBoss.JobWithMetadata<RunJobData>;
  * - it marks itself alive with an advisory lock, and writes its id into the job it holds; every worker checks the
  *   active jobs now and then and, for a holder that is gone (kill -9, crash), marks its run `interrupted` and fails
  *   the job through pg-boss, which retries it (up to the job's retry limit) or fails it for good;
- * - a retry records a new run row (`reproduced_from` = the queued run), so the interrupted attempt stays on record;
+ * - a retry records a new run row (`reproduced_from` = the queued run), so the interrupted attempt stays on record,
+ *   and goes on from that attempt's last checkpoint when it can (`Attempt.previous`, planRetry);
  * - never twice at once: an attempt starts only if no earlier attempt of the job is running on a live worker (after
  *   an expiry it waits for that one and takes its outcome); a finished attempt completes the job without a re-run.
  */
@@ -168,7 +174,7 @@ export class QueueWorker {
     this.log(`worker ${this.workerId}: starting ${what}`);
     const started = Date.now();
     try {
-      const result = await this.options.execute({ job: data, runId, takeQueued, workerId: this.workerId, runsRoot: this.options.store.workRoot, databaseUrl: this.url });
+      const result = await this.options.execute({ job: data, runId, takeQueued, previous: takeQueued ? null : latest, workerId: this.workerId, runsRoot: this.options.store.workRoot, databaseUrl: this.url });
       this.log(`worker ${this.workerId}: finished ${what} in ${((Date.now() - started) / 1000).toFixed(1)} s${result.summary ? `: ${result.summary}` : ''}`);
       return result;
     } catch (err) {
