@@ -14,6 +14,8 @@
  *   normalising copy (writeNormalized) in C, fused with the decode: no intermediate RGB array.
  * decodeFileNormalized(path, out, offset, lut, width, height, mirrorX, mirrorY): Promise<boolean>
  *   the same for a file, read and decoded on libuv's thread pool.
+ * decodeFile(path, width, height): Promise<{ width, height, data } | null>
+ *   decode for a file of exactly that size, read and decoded on libuv's thread pool.
  */
 #include <node_api.h>
 #include <setjmp.h>
@@ -60,60 +62,87 @@ static int get_bytes(napi_env env, napi_value value, void **bytes, size_t *lengt
   return napi_get_typedarray_info(env, value, &type, length, bytes, &ab, &offset) == napi_ok && type == napi_uint8_array;
 }
 
-static napi_value decode(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], null_value;
-  napi_get_null(env, &null_value);
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return null_value;
-  void *bytes = NULL;
-  size_t length = 0;
-  if (!get_bytes(env, argv[0], &bytes, &length) || length < 4) return null_value;
-
+/*
+ * Decodes a plain JPEG to 8-bit RGB in a malloc'd array (*pixels; the caller frees it): 1 on success, 0 when this
+ * cannot decode it exactly as sharp would, or when want_w/want_h are non-zero and the image is another size
+ * (known from the header, before any decoding). Touches no JS value: runs on libuv's pool as well.
+ */
+static int decode_rgb(const unsigned char *bytes, size_t length, uint32_t want_w, uint32_t want_h, unsigned char **pixels, uint32_t *width,
+                      uint32_t *height) {
   struct jpeg_decompress_struct cinfo;
   struct error_manager jerr;
+  unsigned char *volatile out = NULL;
   cinfo.err = jpeg_std_error(&jerr.pub);
   jerr.pub.error_exit = on_error;
   jerr.pub.emit_message = on_message;
   if (setjmp(jerr.jump)) {
-    /* the output array (if made) is a JS value: the garbage collector frees it */
     jpeg_destroy_decompress(&cinfo);
-    return null_value;
+    free(out);
+    return 0;
   }
   jpeg_create_decompress(&cinfo);
-  jpeg_mem_src(&cinfo, (const unsigned char *)bytes, (unsigned long)length);
+  jpeg_mem_src(&cinfo, bytes, (unsigned long)length);
   jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
   jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
   jpeg_read_header(&cinfo, TRUE);
-  if (needs_sharp(&cinfo)) {
+  if (needs_sharp(&cinfo) || (want_w != 0 && (cinfo.image_width != want_w || cinfo.image_height != want_h))) {
     jpeg_destroy_decompress(&cinfo);
-    return null_value;
+    return 0;
   }
   cinfo.out_color_space = JCS_RGB;
   jpeg_start_decompress(&cinfo);
-  size_t width = cinfo.output_width, height = cinfo.output_height, stride = width * 3;
-  napi_value array_buffer, array;
-  void *data = NULL;
-  if (napi_create_arraybuffer(env, stride * height, &data, &array_buffer) != napi_ok) {
-    jpeg_destroy_decompress(&cinfo);
-    return null_value;
-  }
-  unsigned char *out = (unsigned char *)data;
-  while (cinfo.output_scanline < height) {
+  size_t w = cinfo.output_width, h = cinfo.output_height, stride = w * 3;
+  out = (unsigned char *)malloc(stride * h);
+  if (out == NULL) longjmp(jerr.jump, 1);
+  while (cinfo.output_scanline < h) {
     JSAMPROW row = out + (size_t)cinfo.output_scanline * stride;
     jpeg_read_scanlines(&cinfo, &row, 1);
   }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
+  *pixels = out;
+  *width = (uint32_t)w;
+  *height = (uint32_t)h;
+  return 1;
+}
 
-  napi_value result, w, h;
-  napi_create_typedarray(env, napi_uint8_array, stride * height, array_buffer, 0, &array);
+static void free_pixels(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+/* { width, height, data: Uint8Array } over decoded pixels (the array owns them from here), or null. */
+static napi_value image_value(napi_env env, unsigned char *pixels, uint32_t width, uint32_t height) {
+  napi_value result, array_buffer, array, w, h;
+  size_t bytes = (size_t)width * height * 3;
+  if (napi_create_external_arraybuffer(env, pixels, bytes, free_pixels, NULL, &array_buffer) != napi_ok) {
+    free(pixels);
+    napi_get_null(env, &result);
+    return result;
+  }
+  napi_create_typedarray(env, napi_uint8_array, bytes, array_buffer, 0, &array);
   napi_create_object(env, &result);
-  napi_create_uint32(env, (uint32_t)width, &w);
-  napi_create_uint32(env, (uint32_t)height, &h);
+  napi_create_uint32(env, width, &w);
+  napi_create_uint32(env, height, &h);
   napi_set_named_property(env, result, "width", w);
   napi_set_named_property(env, result, "height", h);
   napi_set_named_property(env, result, "data", array);
   return result;
+}
+
+static napi_value decode(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], null_value;
+  napi_get_null(env, &null_value);
+  void *bytes = NULL;
+  size_t length = 0;
+  unsigned char *pixels = NULL;
+  uint32_t width = 0, height = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return null_value;
+  if (!get_bytes(env, argv[0], &bytes, &length) || length < 4) return null_value;
+  if (!decode_rgb((const unsigned char *)bytes, length, 0, 0, &pixels, &width, &height)) return null_value;
+  return image_value(env, pixels, width, height);
 }
 
 /*
@@ -320,6 +349,63 @@ static napi_value decode_file_normalized(napi_env env, napi_callback_info info) 
   return promise;
 }
 
+/*
+ * decodeFile(path, width, height): Promise<{ width, height, data } | null>. decode for a file of exactly width x
+ * height, read and decoded on libuv's pool (the evaluation loaders and the test API take images this way, so the
+ * thread that runs the model never waits on a decode). null for anything the fast path does not take.
+ */
+struct rgb_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  char *path;
+  uint32_t want_w, want_h, width, height;
+  unsigned char *pixels;
+};
+
+static void rgb_job_execute(napi_env env, void *data) {
+  (void)env;
+  struct rgb_job *job = (struct rgb_job *)data;
+  size_t length = 0;
+  unsigned char *bytes = read_whole_file(job->path, &length);
+  if (bytes != NULL && length >= 4 && !decode_rgb(bytes, length, job->want_w, job->want_h, &job->pixels, &job->width, &job->height)) job->pixels = NULL;
+  free(bytes);
+}
+
+static void rgb_job_complete(napi_env env, napi_status status, void *data) {
+  struct rgb_job *job = (struct rgb_job *)data;
+  napi_value result;
+  if (status == napi_ok && job->pixels != NULL) {
+    result = image_value(env, job->pixels, job->width, job->height);
+  } else {
+    free(job->pixels);
+    napi_get_null(env, &result);
+  }
+  napi_resolve_deferred(env, job->deferred, result);
+  napi_delete_async_work(env, job->work);
+  free(job->path);
+  free(job);
+}
+
+static napi_value decode_file(napi_env env, napi_callback_info info) {
+  size_t argc = 3, path_length = 0;
+  napi_value argv[3], promise, name;
+  struct rgb_job *job = (struct rgb_job *)calloc(1, sizeof(struct rgb_job));
+  if (job == NULL || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
+      napi_get_value_string_utf8(env, argv[0], NULL, 0, &path_length) != napi_ok || napi_get_value_uint32(env, argv[1], &job->want_w) != napi_ok ||
+      napi_get_value_uint32(env, argv[2], &job->want_h) != napi_ok) {
+    free(job);
+    napi_throw_type_error(env, NULL, "decodeFile(path, width, height)");
+    return NULL;
+  }
+  job->path = (char *)malloc(path_length + 1);
+  napi_get_value_string_utf8(env, argv[0], job->path, path_length + 1, &path_length);
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_string_utf8(env, "dfl_jpeg.decodeFile", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, rgb_job_execute, rgb_job_complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return promise;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
@@ -328,5 +414,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "decodeNormalized", fn);
   napi_create_function(env, "decodeFileNormalized", NAPI_AUTO_LENGTH, decode_file_normalized, NULL, &fn);
   napi_set_named_property(env, exports, "decodeFileNormalized", fn);
+  napi_create_function(env, "decodeFile", NAPI_AUTO_LENGTH, decode_file, NULL, &fn);
+  napi_set_named_property(env, exports, "decodeFile", fn);
   return exports;
 }

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { loadImage } from '../loader/load-image';
 import { tempDir, texturedImage } from '../testing/test-images';
 import { decodeImage } from './decode';
-import { decodeJpegFast, decodeJpegFileNormalizedInto, hasFastJpeg } from './fast-jpeg';
+import { decodeJpegFast, decodeJpegFile, decodeJpegFileNormalizedInto, hasFastJpeg } from './fast-jpeg';
 import { normalizationTable, writeNormalized } from './normalize';
 
 const raw = (w: number, h: number, channels: 1 | 3 = 3) => {
@@ -41,6 +41,20 @@ withAddon('JPEG fast path (native/jpeg_decode.c)', () => {
     for (const bytes of [exif, icc, cmyk, whole.subarray(0, whole.length >> 1), Buffer.from('not a jpeg at all')]) {
       expect(decodeJpegFast(bytes)).toBeNull();
     }
+  });
+
+  it('decodes a file of the expected size off the main thread to the pixels of sharp, and declines the rest', async () => {
+    const dir = tempDir('dfl-fastjpeg-rgb-');
+    const file = path.join(dir, 'a.jpg');
+    await raw(30, 18).jpeg({ quality: 85 }).toFile(file);
+    const fast = await decodeJpegFile(file, 30, 18);
+    const slow = await decodeImage(file);
+    expect([fast?.width, fast?.height]).toEqual([30, 18]);
+    expect(Buffer.from(fast!.data).equals(Buffer.from(slow.data))).toBe(true);
+    await expect(decodeJpegFile(file, 18, 30)).resolves.toBeNull(); // another size: sharp resamples it
+    await expect(decodeJpegFile(path.join(dir, 'gone.jpg'), 30, 18)).resolves.toBeNull();
+    await raw(30, 18).jpeg().withMetadata({ orientation: 6 }).toFile(path.join(dir, 'exif.jpg'));
+    await expect(decodeJpegFile(path.join(dir, 'exif.jpg'), 30, 18)).resolves.toBeNull();
   });
 
   it('decodes a file straight into normalised floats off the main thread: the floats of decode + writeNormalized', async () => {

@@ -12,6 +12,7 @@ import type { RgbImage } from './rgb-image';
 interface JpegAddon {
   decode(bytes: Uint8Array): RgbImage | null;
   decodeNormalized(bytes: Uint8Array, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): boolean;
+  decodeFile(path: string, width: number, height: number): Promise<RgbImage | null>;
   decodeFileNormalized(path: string, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): Promise<boolean>;
 }
 
@@ -40,6 +41,15 @@ export function decodeJpegFast(bytes: Uint8Array): RgbImage | null {
 }
 
 /**
+ * The RGB pixels of a plain JPEG file of exactly width x height, read and decoded on libuv's thread pool (the
+ * calling thread, which may be running a model, never waits on the decode), or null when the fast path cannot
+ * take it: another size, not a plain JPEG, or a file it cannot read (the caller's general path names the problem).
+ */
+export function decodeJpegFile(file: string, width: number, height: number): Promise<RgbImage | null> {
+  return load()?.decodeFile(file, width, height) ?? Promise.resolve(null);
+}
+
+/**
  * Decodes a plain JPEG of exactly width x height straight into normalised floats (`lut` from `normalizationTable`),
  * mirrored as asked: the pixels `decodeJpegFast` + `writeNormalized` would give, without the RGB array between.
  * False (and nothing to rely on in `out`) when the fast path cannot take this image.
@@ -58,9 +68,4 @@ export function decodeJpegFileNormalizedInto(file: string, out: Float32Array, of
   const fast = load();
   if (!fast) return Promise.resolve(false);
   return fast.decodeFileNormalized(file, out, offset, lut, width, height, mirror.horizontal, mirror.vertical);
-}
-
-/** True for bytes that start like a JPEG (SOI marker), whatever the file is called. */
-export function looksLikeJpeg(bytes: Uint8Array): boolean {
-  return bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { faceCropRect, type CropRect, type FaceCrop } from '../dataset/face-crop';
 import { visibleRect } from '../dataset/landmarks';
 import { decodeImage, displayedSize } from '../image/decode';
-import { decodeJpegFast, hasFastJpeg, looksLikeJpeg } from '../image/fast-jpeg';
+import { decodeJpegFile, hasFastJpeg } from '../image/fast-jpeg';
 import type { Interpolation } from '../image/input-config';
 import type { RgbImage } from '../image/rgb-image';
 
@@ -53,14 +53,10 @@ async function load(
 ): Promise<{ image: RgbImage; rect: CropRect | null }> {
   try {
     if (face || wantRect) return await decodeCropped(path, size, interpolation, fit, face, wantRect);
-    if (hasFastJpeg() && /\.jpe?g$/i.test(path)) {
-      // the fast path only when no resampling is needed, so its pixels are sharp's: else sharp decodes the bytes
-      const bytes = await fs.readFile(path);
-      const image = looksLikeJpeg(bytes) ? decodeJpegFast(bytes) : null;
-      if (image && image.width === size && image.height === size) return { image, rect: null };
-      return { image: await decodeImage(bytes, { size, interpolation, fit }), rect: null };
-    }
-    return { image: await decodeImage(path, { size, interpolation, fit }), rect: null };
+    // the fast path only when no resampling is needed, so its pixels are sharp's; else (or when it cannot take the
+    // file) sharp decodes it
+    const fast = hasFastJpeg() && /\.jpe?g$/i.test(path) ? await decodeJpegFile(path, size, size) : null;
+    return { image: fast ?? (await decodeImage(path, { size, interpolation, fit })), rect: null };
   } catch (err) {
     throw new ImageLoadError(path, await explainFailure(path, err as Error));
   }
