@@ -2,7 +2,8 @@
  * Data pipeline throughput and memory (not a test: prints figures).
  *   node --expose-gc -r @swc-node/register bench/data/bench-data.ts [--files 400] [--rounds 3] [--rss 1000,5000,10000,20000] [--rss-only]
  * 1. decode + resize 256 + hflip + vflip + normalise, images/s, through createBatchLoader, in the loader's thread
- *    (workers 0: sharp decodes on libuv's pool) and with worker threads (--workers, default one per CPU);
+ *    (workers 0: the JPEG fast path, or sharp, decodes on libuv's pool) and with worker threads (--workers, default
+ *    one per CPU); each batch is released once counted, as the training loop releases it after its step;
  * 2. the same plus SBI (one pseudo-fake per real image: twice the samples);
  * 3. PIL + torchvision (0.14, /usr/bin/python3) on the same files and transforms, in the same run, with the ratio;
  *    single process (num_workers=0) and num_workers=2 (this machine has 2 cores);
