@@ -11,9 +11,9 @@ import type { RgbImage } from './rgb-image';
 
 interface JpegAddon {
   decode(bytes: Uint8Array): RgbImage | null;
-  decodeNormalized(bytes: Uint8Array, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): boolean;
+  decodeNormalized(bytes: Uint8Array, out: Float32Array, offset: number, table: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): boolean;
   decodeFile(path: string, width: number, height: number): Promise<RgbImage | null>;
-  decodeFileNormalized(path: string, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): Promise<boolean>;
+  decodeFileNormalized(path: string, out: Float32Array, offset: number, table: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean): Promise<boolean>;
 }
 
 let addon: JpegAddon | null | undefined;
@@ -50,12 +50,12 @@ export function decodeJpegFile(file: string, width: number, height: number): Pro
 }
 
 /**
- * Decodes a plain JPEG of exactly width x height straight into normalised floats (`lut` from `normalizationTable`),
+ * Decodes a plain JPEG of exactly width x height straight into normalised floats (`table` from `normalizationTable`),
  * mirrored as asked: the pixels `decodeJpegFast` + `writeNormalized` would give, without the RGB array between.
  * False (and nothing to rely on in `out`) when the fast path cannot take this image.
  */
-export function decodeJpegNormalizedInto(bytes: Uint8Array, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirror: Mirror): boolean {
-  return load()?.decodeNormalized(bytes, out, offset, lut, width, height, mirror.horizontal, mirror.vertical) ?? false;
+export function decodeJpegNormalizedInto(bytes: Uint8Array, out: Float32Array, offset: number, table: Float32Array, width: number, height: number, mirror: Mirror): boolean {
+  return load()?.decodeNormalized(bytes, out, offset, table, width, height, mirror.horizontal, mirror.vertical) ?? false;
 }
 
 /**
@@ -64,8 +64,8 @@ export function decodeJpegNormalizedInto(bytes: Uint8Array, out: Float32Array, o
  * floats until the promise settles. False when the file cannot be read or the fast path cannot take it (the caller
  * then uses the general path, which names what is wrong with the file).
  */
-export function decodeJpegFileNormalizedInto(file: string, out: Float32Array, offset: number, lut: Float32Array, width: number, height: number, mirror: Mirror): Promise<boolean> {
+export function decodeJpegFileNormalizedInto(file: string, out: Float32Array, offset: number, table: Float32Array, width: number, height: number, mirror: Mirror): Promise<boolean> {
   const fast = load();
   if (!fast) return Promise.resolve(false);
-  return fast.decodeFileNormalized(file, out, offset, lut, width, height, mirror.horizontal, mirror.vertical);
+  return fast.decodeFileNormalized(file, out, offset, table, width, height, mirror.horizontal, mirror.vertical);
 }

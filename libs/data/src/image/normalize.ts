@@ -11,8 +11,8 @@ const NO_MIRROR: Mirror = { horizontal: false, vertical: false };
 /**
  * Writes `(pixel / 255 - mean) / std` per channel into `out` (NHWC) starting at `offset` (in floats), so a batch is
  * filled in place and handed to `tf.tensor4d(out, [n, h, w, 3])` without a copy. A 256-entry table per channel
- * replaces the division per pixel. `mirror` flips the image on the way (the loader defers hflip/vflip steps here:
- * the one pass over the pixels that must happen anyway does the flip for free).
+ * ({@link normalizationTable}) replaces the arithmetic per pixel. `mirror` flips the image on the way (the loader
+ * defers hflip/vflip steps here: the one pass over the pixels that must happen anyway does the flip for free).
  */
 export function writeNormalized(
   image: RgbImage,
@@ -48,17 +48,28 @@ export function writeNormalized(
 
 const tables = new Map<string, Float32Array>();
 
-/** `(v / 255 - mean[c]) / std[c]` for every byte v, at `c * 256 + v`; cached per (mean, std). */
+/**
+ * The normalisation of every byte v of channel c: `(v / 255 - mean[c]) / std[c]`, computed as float32
+ * `v * scale[c] + bias[c]` (scale = 1 / (255 std), bias = -mean / std; within 2 ulp of the exact value). The
+ * table holds it at `c * 256 + v`, then scale[3] and bias[3] (774 floats): the JPEG fast path's vector loop
+ * computes the same float32 multiply and add and so gives the table's floats bit for bit (Math.fround after each
+ * operation is float32 arithmetic exactly: doubles have enough precision that rounding twice is harmless).
+ * Cached per (mean, std).
+ */
 export function normalizationTable(mean: readonly number[], std: readonly number[]): Float32Array {
   const key = `${mean.join(',')}|${std.join(',')}`;
-  let lut = tables.get(key);
-  if (!lut) {
-    lut = new Float32Array(768);
+  let table = tables.get(key);
+  if (!table) {
+    table = new Float32Array(768 + 6);
     for (let c = 0; c < 3; c++) {
       if (!(std[c] > 0)) throw new RangeError(`std must be > 0, got ${std[c]} for channel ${c}`);
-      for (let v = 0; v < 256; v++) lut[c * 256 + v] = (v / 255 - mean[c]) / std[c];
+      const scale = Math.fround(1 / (255 * std[c]));
+      const bias = Math.fround(-mean[c] / std[c]);
+      table[768 + c] = scale;
+      table[771 + c] = bias;
+      for (let v = 0; v < 256; v++) table[c * 256 + v] = Math.fround(Math.fround(v * scale) + bias);
     }
-    tables.set(key, lut);
+    tables.set(key, table);
   }
-  return lut;
+  return table;
 }
