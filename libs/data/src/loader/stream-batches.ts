@@ -66,9 +66,11 @@ export async function* streamBatches(
   samples: Iterable<StreamSample>,
   prepare: (sample: StreamSample) => Promise<readonly PreparedView[]>,
   o: StreamOptions,
+  spare: Float32Array[] = [],
 ): AsyncGenerator<Batch[]> {
   const { input } = o;
   const pixels = input.size * input.size * 3;
+  const full = o.batchSize * pixels;
   let group: Array<{ sample: StreamSample; views: readonly PreparedView[] }> = [];
   const emit = (): Batch[] => {
     const n = group.length;
@@ -76,7 +78,8 @@ export async function* streamBatches(
     const viewCount = group[0].views.length;
     const perView: Float32Array[] = [];
     for (let v = 0; v < viewCount; v++) {
-      const images = new Float32Array(n * pixels);
+      // a full batch fills a released array when there is one (every float of it is written below)
+      const images = (n * pixels === full ? spare.pop() : undefined) ?? new Float32Array(n * pixels);
       group.forEach(({ views }, i) => {
         const view = views[v];
         const { image, mirror } = 'image' in view ? view : { image: view, mirror: undefined };
@@ -89,7 +92,7 @@ export async function* streamBatches(
     }
     const meta = batchOf(group.map((g) => g.sample), perView[0], input);
     group = [];
-    return perView.map((images) => ({ ...meta, images }));
+    return perView.map((images) => ({ ...meta, images, release: releaser(images, full, spare) }));
   };
   for await (const result of orderedMap(samples, prepare, o.window, o.concurrency)) {
     if (!result.ok) {
@@ -100,6 +103,21 @@ export async function* streamBatches(
     if (group.length === o.batchSize) yield emit();
   }
   if (group.length > 0 && !o.dropLast) yield emit();
+}
+
+/** Spare batch arrays a stream keeps for reuse: about the batches in flight (prefetch) come back at once. */
+const MAX_SPARE = 4;
+
+/**
+ * A batch's {@link Batch.release}: hands `images` (whole-batch arrays only) to `spare` for a later batch, once
+ * (a second call must not hand back an array that a later batch now holds).
+ */
+export function releaser(images: Float32Array, floats: number, spare: Float32Array[]): () => void {
+  let released = false;
+  return () => {
+    if (!released && images.length === floats && images.byteOffset === 0 && spare.length < MAX_SPARE) spare.push(images);
+    released = true;
+  };
 }
 
 /** A Batch over `images` (already filled) for these samples, in order. */

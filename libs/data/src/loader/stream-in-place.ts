@@ -1,11 +1,8 @@
 import { orderedMap } from './ordered-map';
-import { batchOf, skipOrThrow, type Batch, type StreamOptions, type StreamSample } from './stream-batches';
+import { batchOf, releaser, skipOrThrow, type Batch, type StreamOptions, type StreamSample } from './stream-batches';
 
 /** Writes a sample's normalised floats into `out` at `offset` (in floats); rejects for a bad image. */
 export type PrepareInto = (sample: StreamSample, out: Float32Array, offset: number) => Promise<void>;
-
-/** Spare batch arrays kept for reuse: the batches in flight (prefetch) come back at about this rate. */
-const MAX_SPARE = 4;
 
 /**
  * The arrays batches are filled in, one per batch index: a released one (see {@link Batch.release}) from `spare`
@@ -13,10 +10,7 @@ const MAX_SPARE = 4;
  * allocates a handful of arrays in all, not a handful per epoch. A released array is reused as it is: every slot
  * of a full batch is written before it is yielded, so no stale floats can show.
  */
-function batchBuffers(
-  floats: number,
-  spare: Float32Array[],
-): { get(b: number): Float32Array; take(b: number, floats: number): Float32Array; release(buffer: Float32Array): void } {
+function batchBuffers(floats: number, spare: Float32Array[]): { get(b: number): Float32Array; take(b: number, floats: number): Float32Array } {
   const live = new Map<number, Float32Array>();
   const get = (b: number) => {
     let buffer = live.get(b);
@@ -28,12 +22,8 @@ function batchBuffers(
     take: (b, n) => {
       const buffer = get(b);
       live.delete(b);
-      // a short (last) batch is a view of its array, so releasing it hands the whole array back
+      // a short (last) batch is a view of its array, so releasing it can hand the whole array back
       return n === buffer.length ? buffer : buffer.subarray(0, n);
-    },
-    release: (images) => {
-      const whole = images.length === floats ? images : new Float32Array(images.buffer, images.byteOffset, floats);
-      if (spare.length < MAX_SPARE) spare.push(whole);
     },
   };
 }
@@ -70,12 +60,8 @@ export async function* streamBatchesInPlace(
     const images = buffers.take(Math.floor((filled - 1) / batchSize), group.length * pixels);
     const batch = batchOf(group, images, input);
     group = [];
-    let released = false; // once only: a second call must not hand back an array that a later batch now holds
-    const release = () => {
-      if (!released) buffers.release(images);
-      released = true;
-    };
-    return { ...batch, release };
+    const whole = images.length === batchSize * pixels ? images : new Float32Array(images.buffer, images.byteOffset, batchSize * pixels);
+    return { ...batch, release: releaser(whole, batchSize * pixels, spare) };
   };
   try {
     for await (const result of orderedMap(indexed, work, o.window, o.concurrency)) {

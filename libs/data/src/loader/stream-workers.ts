@@ -1,5 +1,5 @@
 import { orderedMap } from './ordered-map';
-import { batchOf, skipOrThrow, type Batch, type StreamOptions, type StreamSample } from './stream-batches';
+import { batchOf, releaser, skipOrThrow, type Batch, type StreamOptions, type StreamSample } from './stream-batches';
 import type { PreparePool } from './worker-pool';
 
 /**
@@ -30,7 +30,7 @@ export async function* streamWorkerBatches(
     const { floats, failed } = result.value;
     for (const [index, error] of failed) skipOrThrow(run[index], error, o);
     if (!carry && failed.size === 0 && run.length === batchSize) {
-      yield withRelease(batchOf(run, floats, input), spare, batchSize * pixels);
+      yield { ...batchOf(run, floats, input), release: releaser(floats, batchSize * pixels, spare) };
       continue;
     }
     for (let i = 0; i < run.length; i++) {
@@ -45,17 +45,4 @@ export async function* streamWorkerBatches(
     }
   }
   if (carry && !o.dropLast) yield batchOf(carry.samples, carry.floats.slice(0, carry.samples.length * pixels), input);
-}
-
-/** Spare arrays kept for the workers to fill: the batches in flight come back at about this rate. */
-const MAX_SPARE = 4;
-
-/** The batch, able to hand its (whole-batch) array back for a later job; a second call does nothing. */
-function withRelease(batch: Batch, spare: Float32Array[], floats: number): Batch {
-  let released = false;
-  const release = () => {
-    if (!released && batch.images.length === floats && spare.length < MAX_SPARE) spare.push(batch.images);
-    released = true;
-  };
-  return { ...batch, release };
 }

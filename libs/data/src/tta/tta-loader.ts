@@ -32,6 +32,7 @@ export function createTtaLoader(options: TtaLoaderOptions): TtaLoader {
   const { items, input, views, batchSize } = options;
   const concurrency = options.concurrency ?? defaultConcurrency();
   const skipped = new Map<string, SkippedImage>();
+  const spare: Float32Array[] = []; // released batch arrays, reused by later batches and later passes
   return {
     batches: () =>
       streamBatches(
@@ -50,6 +51,7 @@ export function createTtaLoader(options: TtaLoaderOptions): TtaLoader {
           policy: options.onBadImage ?? 'error',
           skipped,
         },
+        spare,
       ),
     skipped: () => [...skipped.values()],
   };

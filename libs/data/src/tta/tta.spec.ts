@@ -50,6 +50,29 @@ describe('TTA views', () => {
     expect([...upload[1].images]).toEqual([...out[0][1].images.subarray(20 * 20 * 3)]);
     await expect(ttaBatchFromImages([{ name: 'bad.jpg', source: Buffer.from('nope') }], input, views)).rejects.toThrow(/cannot load image bad\.jpg/);
   });
+
+  it('refills released view arrays in later batches and passes, with the same floats', async () => {
+    const dir = tempDir('dfl-tta-reuse-');
+    const items = await Promise.all([0, 1, 2, 3, 4].map(async (i) => ({ path: await writeImage(path.join(dir, `${i}.jpg`), texturedImage(20, 20, 9 + i)), name: `${i}.jpg`, label: null })));
+    const views = buildTtaViews([{ name: 'identity' }, { name: 'vflip' }]);
+    const reference = [];
+    for await (const batch of createTtaLoader({ items, input, views, batchSize: 2 }).batches()) reference.push(batch.map((b) => [...b.images]));
+    const loader = createTtaLoader({ items, input, views, batchSize: 2 });
+    const arrays = new Set<ArrayBufferLike>();
+    for (const _pass of [0, 1]) {
+      const seen = [];
+      for await (const batch of loader.batches()) {
+        seen.push(batch.map((b) => [...b.images]));
+        for (const view of batch) {
+          arrays.add(view.images.buffer);
+          view.release?.();
+        }
+      }
+      expect(seen).toEqual(reference);
+    }
+    // 2 passes x 3 batches x 2 views = 12 arrays without reuse
+    expect(arrays.size).toBeLessThan(12);
+  });
 });
 
 describe('combineTta', () => {

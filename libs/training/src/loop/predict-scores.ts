@@ -23,6 +23,7 @@ export async function* predictViews(
     let numClasses = 0;
     for (const view of views) {
       const logits = tf.tidy(() => model.apply(tf.tensor4d(view.images, [...view.shape] as [number, number, number, number]), false));
+      view.release?.(); // the input tensor went with the tidy: the loader may refill the array
       numClasses = logits.shape[1];
       viewLogits.push((await logits.data()) as Float32Array);
       logits.dispose();
