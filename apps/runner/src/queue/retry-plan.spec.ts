@@ -37,7 +37,7 @@ describe('planRetry', () => {
       retryOf: 'queued-run',
       previousAttempt: 'a1',
       resumedAfterEpoch: 1,
-      reason: 'attempt a1 ended interrupted (worker w1 is gone (killed or crashed)) after its checkpoint of epoch 2',
+      reason: 'attempt a1 ended interrupted: worker w1 is gone (killed or crashed)',
     });
   });
 

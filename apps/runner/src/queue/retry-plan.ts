@@ -22,8 +22,8 @@ export async function planRetry(job: RunJobData, previous: Run, resolution: Expe
   const base = { retryOf: job.runId, previousAttempt: previous.id };
   try {
     const point = await resumePointOf(previous, { resolution, configHash: job.configHash });
-    const ended = `attempt ${previous.id} ended ${previous.status}${previous.error ? ` (${previous.error})` : ''}`;
-    return { continueFrom: point, event: { ...base, resumedAfterEpoch: point.lastEpoch, reason: `${ended} after its checkpoint of epoch ${point.lastEpoch + 1}` } };
+    const reason = `attempt ${previous.id} ended ${previous.status}${previous.error ? `: ${previous.error}` : ''}`;
+    return { continueFrom: point, event: { ...base, resumedAfterEpoch: point.lastEpoch, reason } };
   } catch (err) {
     // Anything unreadable (a torn or foreign file) is a reason to start over, not a reason to fail the attempt.
     const why = err instanceof NotResumable ? err.reason : err instanceof Error ? err.message : String(err);

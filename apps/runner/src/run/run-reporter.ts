@@ -30,7 +30,7 @@ export interface RetryEvent {
 /** One line for people: what a retry did with the attempt before it, and why. */
 export function describeRetry(event: Omit<RetryEvent, 'type'>): string {
   const what = event.resumedAfterEpoch === null ? 'starting over' : `going on from the checkpoint of epoch ${event.resumedAfterEpoch + 1}`;
-  return `retry of run ${event.retryOf}: ${what} (${event.reason})`;
+  return `retry of run ${event.retryOf}: ${what}; ${event.reason}`;
 }
 
 export interface ReporterOptions {
