@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateDemoDataset } from '@dfl/data';
-import { Run, startTestDatabase, type TestDatabase } from '@dfl/db';
+import { Run, RunRepository, startTestDatabase, type TestDatabase } from '@dfl/db';
 import { DFL } from './support/run-cli';
 
 // `dfl submit` and `dfl worker` as users run them: real CLI child processes on one embedded PostgreSQL, tiny demo
@@ -172,5 +172,111 @@ describe('dfl submit + dfl worker', () => {
     expect(mine.map((r) => [r.status, r.worker])).toEqual([['interrupted', id3]]);
     w4.child.kill('SIGTERM');
     expect((await w4.done).code).toBe(0);
+  });
+});
+
+describe('a retry after a worker was killed mid-run', () => {
+  // dropout, hflip and a step schedule, so the masks, the data order, the learning rate and Adam's moments must all
+  // pick up where they were; 32 train images in batches of 4, 6 epochs: long enough to kill a worker part-way
+  let experiment: string;
+  let whole: { id: string; aucs: Array<number | null>; auc: number | null; predictions: string };
+  const repo = () => new RunRepository(db.dataSource);
+  const runDir = (id: string) => path.join(work, 'runs', id);
+  const predictions = (id: string) => readFileSync(path.join(runDir(id), 'val_predictions.csv'), 'utf8');
+  const events = (id: string) => readFileSync(path.join(runDir(id), 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  /** The epochs trained after the last start event of a run's log: what its last attempt trained itself. */
+  const trainedByLastAttempt = (log: Array<Record<string, unknown>>) => log.slice(log.map((e) => e.type).lastIndexOf('start')).filter((e) => e.type === 'epoch').map((e) => e.epoch);
+
+  beforeAll(async () => {
+    experiment = path.join(work, 'resumable.yaml');
+    writeFileSync(
+      experiment,
+      `name: resumable
+data: { root: demo, image_size: 32 }
+model: { backbone: tiny_cnn, options: { dropout: 0.3 } }
+augment: [{ name: hflip, p: 0.5 }]
+train: { epochs: 6, batch_size: 4, optimizer: { name: adam, lr: 0.003 }, schedule: { name: step, step_size: 2, gamma: 0.5 }, seed: 11 }
+eval: { bootstrap: { n: 0 } }
+`,
+    );
+    const res = await start(['run', experiment, '--quiet', '--runs-dir', 'runs']).done;
+    expect(res.stderr).toBe('');
+    const id = res.stdout.trim();
+    const run = (await repo().getRun(id, { epochs: true }))!;
+    whole = { id, aucs: run.epochs!.map((e) => e.valAuc), auc: run.auc, predictions: predictions(id) };
+  });
+
+  /** Submits the experiment, lets a worker train it until its first last-checkpoint exists, then kills the worker. */
+  async function killedWithCheckpoint(): Promise<{ id: string; keptEpoch: number; killedWorker: string }> {
+    const w = worker();
+    const killedWorker = await w.firstLine;
+    const submitted = await start(['submit', experiment, '--retries', '1', '--json']).done;
+    expect(submitted.code).toBe(0);
+    const [{ id }] = (JSON.parse(submitted.stdout) as { runs: Array<{ id: string }> }).runs;
+    const meta = path.join(runDir(id), 'checkpoints', 'last', 'meta.json');
+    // polled often: the worker must die part-way, not after its last epoch
+    for (const until = Date.now() + 150_000; !existsSync(meta); await sleep(20)) if (Date.now() > until) throw new Error('the run never wrote a checkpoint');
+    w.child.kill('SIGKILL');
+    await w.done;
+    const keptEpoch = (JSON.parse(readFileSync(meta, 'utf8')) as { epoch: number }).epoch;
+    expect(keptEpoch).toBeLessThan(5); // killed before the end, or this test proves nothing
+    return { id, keptEpoch, killedWorker };
+  }
+
+  /** Starts a worker, waits until the job's retry has finished and the job is completed, stops the worker. */
+  async function retriedToTheEnd(id: string): Promise<{ retry: Run; stderr: string }> {
+    const w = worker();
+    await w.firstLine;
+    const retry = await waitFor('the retry finished', async () => (await runs()).find((r) => r.reproducedFrom === id && r.status === 'finished'));
+    await waitFor('the job completed', async () => (await jobStates([id]))[id] === 'completed', 30_000);
+    w.child.kill('SIGTERM');
+    const exit = await w.done;
+    expect(exit.code).toBe(0);
+    // the result is recorded once: one finished row for the job, the killed attempt left as it ended
+    const mine = (await runs()).filter((r) => r.id === id || r.reproducedFrom === id);
+    expect(mine.map((r) => [r.id, r.status])).toEqual([
+      [id, 'interrupted'],
+      [retry.id, 'finished'],
+    ]);
+    return { retry: (await repo().getRun(retry.id, { epochs: true }))!, stderr: exit.stderr };
+  }
+
+  it('goes on from the killed attempt\'s last checkpoint as a new run and ends byte-equal to a run that never stopped', async () => {
+    const { id, keptEpoch, killedWorker } = await killedWithCheckpoint();
+    const { retry, stderr } = await retriedToTheEnd(id);
+
+    expect(stderr).toContain(`run ${retry.id}: retry of run ${id}: going on from the checkpoint of epoch ${keptEpoch + 1}; attempt ${id} ended interrupted: worker ${killedWorker} is gone (killed or crashed)`);
+    expect(stderr).toContain(`went on from epoch ${keptEpoch + 1} of attempt ${id}`);
+    const killed = (await repo().getRun(id, { epochs: true }))!;
+    expect(killed).toMatchObject({ status: 'interrupted', worker: killedWorker, auc: null });
+    expect(killed.epochs!.length).toBeGreaterThanOrEqual(keptEpoch + 1);
+
+    // the retry trained only the epochs after the checkpoint; its log keeps the killed attempt's events before them
+    const log = events(retry.id);
+    expect(log.filter((e) => e.type === 'retry')).toEqual([expect.objectContaining({ retryOf: id, previousAttempt: id, resumedAfterEpoch: keptEpoch })]);
+    expect(log.filter((e) => e.type === 'start').map((e) => e.resumedAfterEpoch)).toEqual([undefined, keptEpoch]);
+    expect(trainedByLastAttempt(log)).toEqual([0, 1, 2, 3, 4, 5].filter((e) => e > keptEpoch));
+
+    expect(retry).toMatchObject({ status: 'finished', epochsDone: 6, reproducedFrom: id, runDir: runDir(retry.id) });
+    expect(retry.epochs!.map((e) => e.valAuc)).toEqual(whole.aucs);
+    expect(retry.auc).toBe(whole.auc);
+    expect(predictions(retry.id)).toBe(whole.predictions);
+  });
+
+  it('starts over when the killed attempt left no usable checkpoint, and says why', async () => {
+    const { id } = await killedWithCheckpoint();
+    // as if it had been killed before its first epoch ended
+    rmSync(path.join(runDir(id), 'checkpoints'), { recursive: true });
+    const { retry, stderr } = await retriedToTheEnd(id);
+
+    const why = `attempt ${id} cannot be resumed: it stopped before its first epoch ended, so it has no checkpoint (${path.join(runDir(id), 'checkpoints', 'last')})`;
+    expect(stderr).toContain(`run ${retry.id}: retry of run ${id}: starting over; ${why}`);
+    expect(stderr).toContain(`6 epoch(s), started over`);
+    const log = events(retry.id);
+    expect(log.filter((e) => e.type === 'retry')).toEqual([expect.objectContaining({ retryOf: id, previousAttempt: id, resumedAfterEpoch: null, reason: why })]);
+    expect(log.filter((e) => e.type === 'start')).toHaveLength(1);
+    expect(trainedByLastAttempt(log)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(retry.epochs!.map((e) => e.valAuc)).toEqual(whole.aucs);
+    expect(predictions(retry.id)).toBe(whole.predictions);
   });
 });
