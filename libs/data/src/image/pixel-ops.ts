@@ -97,7 +97,11 @@ export function rotationScaleInverse(
   return [cos, sin, cx - cos * ox - sin * oy, -sin, cos, cy + sin * ox - cos * oy];
 }
 
-/** Separable Gaussian blur of a single-channel float map, in place (edges clamp). */
+/**
+ * Separable Gaussian blur of a single-channel float map, in place (edges clamp). Rows of zeros stay zero and are
+ * skipped (masks are mostly empty around a shape), and only the columns within `radius` of an edge pay for the
+ * clamping; each output is still summed in kernel order, so the result is what the plain double loop gives.
+ */
 export function blurFloatMap(map: Float32Array, width: number, height: number, sigma: number): void {
   if (sigma <= 0) return;
   const radius = Math.max(1, Math.ceil(sigma * 3));
@@ -108,24 +112,43 @@ export function blurFloatMap(map: Float32Array, width: number, height: number, s
     sum += kernel[i + radius];
   }
   for (let i = 0; i < kernel.length; i++) kernel[i] /= sum;
+  const taps = kernel.length;
   const tmp = new Float32Array(map.length);
+  let firstRow = height;
+  let lastRow = -1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
+    let empty = true;
+    for (let x = 0; x < width && empty; x++) empty = map[row + x] === 0;
+    if (empty) continue; // a blurred row of zeros is zeros, and tmp starts at 0
+    if (firstRow > y) firstRow = y;
+    lastRow = y;
     for (let x = 0; x < width; x++) {
       let acc = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const xx = x + k < 0 ? 0 : x + k >= width ? width - 1 : x + k;
-        acc += map[row + xx] * kernel[k + radius];
+      if (x >= radius && x + radius < width) {
+        for (let k = 0, s = row + x - radius; k < taps; k++) acc += map[s + k] * kernel[k];
+      } else {
+        for (let k = -radius; k <= radius; k++) {
+          const xx = x + k < 0 ? 0 : x + k >= width ? width - 1 : x + k;
+          acc += map[row + xx] * kernel[k + radius];
+        }
       }
       tmp[row + x] = acc;
     }
   }
-  for (let y = 0; y < height; y++) {
+  // rows further than `radius` from every non-empty row read only zeros: they were and stay 0
+  const yEnd = Math.min(height - 1, lastRow + radius);
+  for (let y = Math.max(0, firstRow - radius); y <= yEnd; y++) {
+    const inside = y >= radius && y + radius < height;
     for (let x = 0; x < width; x++) {
       let acc = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const yy = y + k < 0 ? 0 : y + k >= height ? height - 1 : y + k;
-        acc += tmp[yy * width + x] * kernel[k + radius];
+      if (inside) {
+        for (let k = 0, s = (y - radius) * width + x; k < taps; k++, s += width) acc += tmp[s] * kernel[k];
+      } else {
+        for (let k = -radius; k <= radius; k++) {
+          const yy = y + k < 0 ? 0 : y + k >= height ? height - 1 : y + k;
+          acc += tmp[yy * width + x] * kernel[k + radius];
+        }
       }
       map[y * width + x] = acc;
     }
