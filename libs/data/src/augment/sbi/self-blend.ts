@@ -1,8 +1,9 @@
 import type { SeededRandom } from '@dfl/core';
-import { resizeImage, sharpFromImage, sharpToImage } from '../../image/decode';
-import { rotationScaleInverse, warpAffine } from '../../image/pixel-ops';
-import { clampByte, createImage, type RgbImage } from '../../image/rgb-image';
-import { makeBlendMask } from './blend-mask';
+import { ScratchArrays } from '../../image/scratch-arrays';
+import { antiAliasSigma, axisTaps, resample, type RgbWindow } from '../../image/separable-resample';
+import { sharpenLuma } from '../../image/sharpen-luma';
+import type { RgbImage } from '../../image/rgb-image';
+import { makeBlendMask, type BlendMask } from './blend-mask';
 
 export interface SelfBlendOptions {
   /** Largest per-channel colour shift of the source copy, in 0..255 levels. */
@@ -46,6 +47,13 @@ export interface SelfBlendResult {
  * scale, then blended back into the original through a soft, jittered mask. The result carries the traces of a
  * face swap (blending boundary, colour and frequency mismatch) with no second identity, so real images alone
  * give a detector its fakes.
+ *
+ * Pixels outside the mask are the original's, so the perturbed copy is computed for the mask's bounding box only,
+ * by separable resampling straight from the original: the blur and the scale/shift warp are one pass; with the
+ * shrink-and-enlarge, the blur and the shrink are one pass onto a coarser grid and the enlarge back with the warp
+ * another. Sharpening acts on that copy, and the colour change is applied as each pixel is blended. All of it is
+ * synchronous typed-array code (a sharp round trip cost more than the arithmetic it did), deterministic under the
+ * seed.
  */
 export async function selfBlend(
   image: RgbImage,
@@ -53,54 +61,121 @@ export async function selfBlend(
   options: SelfBlendOptions = defaultSelfBlendOptions,
   landmarks?: ReadonlyArray<readonly [number, number]>,
 ): Promise<SelfBlendResult> {
-  const { width: w, height: h } = image;
-  const source = await perturbSource(image, rng, options);
-  const mask = makeBlendMask(w, h, rng, { blur: options.mask_blur, blend: options.blend, landmarks });
-  const out = createImage(w, h);
-  const a = image.data;
-  const b = source.data;
-  for (let p = 0, i = 0; p < mask.length; p++, i += 3) {
-    const m = mask[p];
-    if (m === 0) {
-      out.data[i] = a[i];
-      out.data[i + 1] = a[i + 1];
-      out.data[i + 2] = a[i + 2];
-    } else {
-      // 0 < m <= 1: a convex combination of two bytes, so rounding is enough
-      out.data[i] = (a[i] + (b[i] - a[i]) * m + 0.5) | 0;
-      out.data[i + 1] = (a[i + 1] + (b[i + 1] - a[i + 1]) * m + 0.5) | 0;
-      out.data[i + 2] = (a[i + 2] + (b[i + 2] - a[i + 2]) * m + 0.5) | 0;
-    }
-  }
-  return { image: out, mask };
+  return selfBlendSync(image, rng, options, landmarks);
 }
 
-async function perturbSource(image: RgbImage, rng: SeededRandom, o: SelfBlendOptions): Promise<RgbImage> {
+function selfBlendSync(
+  image: RgbImage,
+  rng: SeededRandom,
+  options: SelfBlendOptions,
+  landmarks: ReadonlyArray<readonly [number, number]> | undefined,
+): SelfBlendResult {
   const { width: w, height: h } = image;
-  // colour: per-channel shift, brightness and contrast
+  // the perturbation is drawn before the mask, as it always was: a seed gives the same mask as before
+  const perturbation = drawPerturbation(rng, options);
+  const mask = makeBlendMask(w, h, rng, { blur: options.mask_blur, blend: options.blend, landmarks });
+  const out = { width: w, height: h, data: image.data.slice() };
+  const { box } = mask;
+  if (box.x1 > box.x0 && box.y1 > box.y0) blendPerturbedCopy(image, out.data, mask, perturbation);
+  return { image: out, mask: mask.weights };
+}
+
+/** The random part of the perturbed copy; drawn in this order (part of what a seed reproduces). */
+interface Perturbation {
+  /** Colour change of a level v in channel c: clamp(v * gain + offset[c]) (brightness, contrast, shift in one). */
+  readonly gain: number;
+  readonly offset: readonly [number, number, number];
+  /** < 0: blur sigma in pixels; > 0: sharpen amount; 0: neither. */
+  readonly sharpness: number;
+  /** Shrink factor of the shrink-and-enlarge, or 1 for none. */
+  readonly shrink: number;
+  /** Scale about the centre, and shift as fractions of the width and height. */
+  readonly scale: number;
+  readonly tx: number;
+  readonly ty: number;
+}
+
+function drawPerturbation(rng: SeededRandom, o: SelfBlendOptions): Perturbation {
   const shift = [0, 1, 2].map(() => rng.uniform(-o.color_shift, o.color_shift));
-  const gain = 1 + rng.uniform(-o.brightness_contrast, o.brightness_contrast);
+  const brightness = 1 + rng.uniform(-o.brightness_contrast, o.brightness_contrast);
   const contrast = 1 + rng.uniform(-o.brightness_contrast, o.brightness_contrast);
-  const lut = new Uint8Array(768);
-  for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) lut[c * 256 + v] = clampByte((v * gain - 128) * contrast + 128 + shift[c]);
-  const colored = createImage(w, h);
-  for (let i = 0; i < image.data.length; i += 3) {
-    colored.data[i] = lut[image.data[i]];
-    colored.data[i + 1] = lut[256 + image.data[i + 1]];
-    colored.data[i + 2] = lut[512 + image.data[i + 2]];
+  // (v * brightness - 128) * contrast + 128 + shift
+  const base = 128 - 128 * contrast;
+  const offset = [base + shift[0], base + shift[1], base + shift[2]] as const;
+  const drawn = rng.uniform(o.sharpness[0], o.sharpness[1]);
+  // below 0.3 either way the change is invisible (and sharp, which this once called, rejects a blur sigma < 0.3)
+  const sharpness = drawn <= -0.3 || drawn >= 0.3 ? drawn : 0;
+  const shrink = rng.chance(o.resample_p) ? rng.uniform(0.5, 0.9) : 1;
+  const scale = rng.uniform(o.scale[0], o.scale[1]);
+  const tx = rng.uniform(-o.translate, o.translate);
+  const ty = rng.uniform(-o.translate, o.translate);
+  return { gain: brightness * contrast, offset, sharpness, shrink, scale, tx, ty };
+}
+
+const scratch = new ScratchArrays();
+
+/**
+ * Writes, for every pixel of the mask's box with weight m > 0, original + (colour(copy) - original) * m into `out`
+ * (already a copy of the original). The copy is the image blurred or sharpened, shrunk and enlarged back, scaled
+ * by `scale` about the centre and shifted, with the border repeated; it is computed for the box only.
+ */
+function blendPerturbedCopy(image: RgbImage, out: Uint8Array, mask: BlendMask, p: Perturbation): void {
+  const { width: w, height: h, data: src } = image;
+  const { weights, box } = mask;
+  const bw = box.x1 - box.x0;
+  const bh = box.y1 - box.y0;
+  const copy = scratch.floats('copy', bw * bh * 3);
+  const blur = p.sharpness < 0 ? -p.sharpness : 0;
+  const whole: RgbWindow = { data: src, width: w, x0: 0, y0: 0 };
+  // Output pixel x reads the copy's grid (the image's own, or the shrunk one) at a·x + b: in pixel-edge
+  // coordinates the source point is u = (x + 0.5 - w/2 - tx) / scale + w/2, and grid cell centres sit at
+  // (g + 0.5) · gw / w. Same for y.
+  const axis = (size: number, gridSize: number, shift: number, from: number) => {
+    const k = gridSize / size;
+    const a = k / p.scale;
+    return { a, b: a * from + ((0.5 - size / 2 - shift * size) / p.scale + size / 2) * k - 0.5 };
+  };
+  if (p.shrink < 1) {
+    // shrink (after the blur: one Gaussian, the variances add) onto a coarser grid, then enlarge back with the
+    // warp in one bilinear pass, leaving the interpolation traces of an upscaled face
+    const gw = Math.max(1, Math.round(w * p.shrink));
+    const gh = Math.max(1, Math.round(h * p.shrink));
+    const sigma = Math.sqrt(blur * blur + antiAliasSigma(gw / w) ** 2);
+    const ox = axis(w, gw, p.tx, box.x0);
+    const oy = axis(h, gh, p.ty, box.y0);
+    const rows = axisTaps(scratch, 'rows', bh, oy.a, oy.b, gh, 'bilinear');
+    const cols = axisTaps(scratch, 'cols', bw, ox.a, ox.b, gw, 'bilinear');
+    const gridRows = axisTaps(scratch, 'gridRows', rows.last - rows.first + 1, h / gh, (rows.first + 0.5) * (h / gh) - 0.5, h, { sigma });
+    const gridCols = axisTaps(scratch, 'gridCols', cols.last - cols.first + 1, w / gw, (cols.first + 0.5) * (w / gw) - 0.5, w, { sigma });
+    const grid = scratch.floats('grid', gridRows.n * gridCols.n * 3);
+    resample(whole, gridRows, gridCols, grid, scratch);
+    resample({ data: grid, width: gridCols.n, x0: cols.first, y0: rows.first }, rows, cols, copy, scratch);
+  } else {
+    // the blur and the warp's bilinear interpolation in one pass: a Gaussian with both variances (1/6: the tent's)
+    const kernel = blur > 0 ? { sigma: Math.sqrt(blur * blur + 1 / 6) } : ('bilinear' as const);
+    const ox = axis(w, w, p.tx, box.x0);
+    const oy = axis(h, h, p.ty, box.y0);
+    resample(whole, axisTaps(scratch, 'rows', bh, oy.a, oy.b, h, kernel), axisTaps(scratch, 'cols', bw, ox.a, ox.b, w, kernel), copy, scratch);
   }
-  // sharpness (sharp's blur / sharpen), then an optional shrink-and-enlarge
-  const sharpness = rng.uniform(o.sharpness[0], o.sharpness[1]);
-  let source = colored;
-  if (sharpness <= -0.3) source = await sharpToImage(sharpFromImage(colored).blur(-sharpness));
-  else if (sharpness >= 0.3) source = await sharpToImage(sharpFromImage(colored).sharpen({ sigma: 1, m1: sharpness, m2: sharpness * 2 }));
-  if (rng.chance(o.resample_p)) {
-    const f = rng.uniform(0.5, 0.9);
-    source = await resizeImage(await resizeImage(source, Math.max(1, Math.round(w * f)), Math.max(1, Math.round(h * f))), w, h);
+  if (p.sharpness > 0) sharpenLuma(copy, bw, bh, p.sharpness, 2 * p.sharpness, scratch);
+  const { gain } = p;
+  const [o0, o1, o2] = p.offset;
+  for (let y = box.y0; y < box.y1; y++) {
+    for (let x = box.x0, c = (y - box.y0) * bw * 3; x < box.x1; x++, c += 3) {
+      const pix = y * w + x;
+      const m = weights[pix];
+      if (m === 0) continue;
+      const i = pix * 3;
+      // colour, clamped; then 0 < m <= 1 mixes two values in 0..255, so rounding is enough
+      let v = copy[c] * gain + o0;
+      v = v < 0 ? 0 : v > 255 ? 255 : v;
+      out[i] = (src[i] + (v - src[i]) * m + 0.5) | 0;
+      v = copy[c + 1] * gain + o1;
+      v = v < 0 ? 0 : v > 255 ? 255 : v;
+      out[i + 1] = (src[i + 1] + (v - src[i + 1]) * m + 0.5) | 0;
+      v = copy[c + 2] * gain + o2;
+      v = v < 0 ? 0 : v > 255 ? 255 : v;
+      out[i + 2] = (src[i + 2] + (v - src[i + 2]) * m + 0.5) | 0;
+    }
   }
-  // scale and shift about the centre: misaligns the copy so the boundary shows
-  const s = rng.uniform(o.scale[0], o.scale[1]);
-  const tx = rng.uniform(-o.translate, o.translate) * w;
-  const ty = rng.uniform(-o.translate, o.translate) * h;
-  return warpAffine(source, rotationScaleInverse(0, s, w / 2, h / 2, tx, ty));
 }
