@@ -24,7 +24,7 @@ export interface RegisterNativeOptions {
   priority?: number;
   /** Recycle large output arrays (see BufferPool); default true. */
   reuseBuffers?: boolean;
-  /** At most this many bytes of free arrays kept for reuse; default 1 GiB. */
+  /** At most this many bytes of free arrays kept for reuse; default a quarter of the memory, at least 1 GiB. */
   poolBytes?: number;
 }
 
@@ -125,7 +125,7 @@ export function nativeEngineInfo(): { threads?: number; onednnVersion?: string; 
 }
 
 /** Time the addon spent per native kernel family since the last reset (for profiles). */
-export function nativeKernelStats(): Record<string, { ms: number; calls: number }> {
+export function nativeKernelStats(): Record<string, { ms: number; cpuMs: number; calls: number }> {
   const load = loadAddon();
   return load.ok ? load.addon.stats() : {};
 }

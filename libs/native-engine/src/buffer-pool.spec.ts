@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { sizeClass } from './buffer-pool';
+import { BufferPool, defaultPoolBytes, sizeClass } from './buffer-pool';
 import { describeNative } from './testing/compare';
 
 describe('sizeClass', () => {
@@ -10,6 +10,26 @@ describe('sizeClass', () => {
       expect(c % 4096).toBe(0);
       expect(c).toBeLessThanOrEqual(Math.max(4096, bytes * 1.19 + 4096));
     }
+  });
+});
+
+describe('BufferPool cap', () => {
+  it('keeps freed arrays up to its cap and drops the rest', () => {
+    const floats = 1 << 16;
+    const bytes = sizeClass(floats * 4);
+    const pool = new BufferPool(floats, 2 * bytes);
+    const arrays = [0, 1, 2].map(() => pool.alloc(floats));
+    for (const a of arrays) pool.stored(a);
+    for (const a of arrays) pool.released(a);
+    const again = [0, 1, 2].map(() => pool.alloc(floats));
+    expect(pool.reused).toBe(2);
+    expect(pool.allocated).toBe(4);
+    expect(again.filter((a) => arrays.some((b) => b.buffer === a.buffer))).toHaveLength(2);
+  });
+
+  it('defaults to a quarter of the memory, never below 1 GiB', () => {
+    expect(defaultPoolBytes(16 * 2 ** 30)).toBe(4 * 2 ** 30);
+    expect(defaultPoolBytes(2 * 2 ** 30)).toBe(2 ** 30);
   });
 });
 
