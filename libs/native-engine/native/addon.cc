@@ -97,6 +97,7 @@ Napi::Value Stats(const Napi::CallbackInfo &info) {
   for (auto &[name, s] : kernelStats()) {
     auto o = Napi::Object::New(info.Env());
     o.Set("ms", s.ms);
+    o.Set("cpuMs", s.cpuMs);
     o.Set("calls", static_cast<double>(s.calls));
     out.Set(name, o);
   }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -61,6 +62,8 @@ std::string keyOf(const char *kind, const std::vector<int64_t> &params, const st
 // Time spent per kernel family, to tell what the native side costs against the JS side.
 struct KernelStat {
   double ms = 0;
+  // CPU time of the calling thread: with one OpenMP thread, the kernel's own cost however loaded the machine is.
+  double cpuMs = 0;
   uint64_t calls = 0;
 };
 std::map<std::string, KernelStat> &kernelStats();
@@ -69,16 +72,23 @@ std::map<std::string, std::string> &primitiveImpls();
 
 class ScopedTimer {
  public:
-  explicit ScopedTimer(const char *name) : name_(name), start_(std::chrono::steady_clock::now()) {}
+  explicit ScopedTimer(const char *name) : name_(name), start_(std::chrono::steady_clock::now()), cpuStart_(threadCpuMs()) {}
   ~ScopedTimer() {
     auto &s = kernelStats()[name_];
     s.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+    s.cpuMs += threadCpuMs() - cpuStart_;
     s.calls += 1;
   }
 
  private:
+  static double threadCpuMs() {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+  }
   const char *name_;
   std::chrono::steady_clock::time_point start_;
+  double cpuStart_;
 };
 
 // Runs `body`, turning oneDNN and argument errors into JS exceptions.

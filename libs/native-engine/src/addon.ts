@@ -12,7 +12,8 @@ export interface NativeAddon {
   setThreads(threads: number): number;
   getThreads(): number;
   version(): { onednn: string; cpuRuntime: string; isa: string };
-  stats(): Record<string, { ms: number; calls: number }>;
+  /** ms: wall time; cpuMs: the calling thread's CPU time (the whole cost with one thread). */
+  stats(): Record<string, { ms: number; cpuMs: number; calls: number }>;
   resetStats(): void;
   primitives(): Record<string, string>;
   /** activation: tfjs' codes (0 linear, 1 relu, 2 relu6, 3 leakyrelu, 4 sigmoid, 5 elu), and 6 silu. */
