@@ -8,7 +8,7 @@
  *                           [--engines tensorflow,native,wasm,cpu] [--warmup 1] [--steps 3] [--no-torch] [--no-profile]
  */
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { backbones, createModel, selectEngine } from '@dfl/models';
 import { profileTrainStep } from './kernel-profile';
 import { timeInference, timeTraining } from './throughput';
@@ -162,7 +162,8 @@ async function main(): Promise<void> {
   }
   const available = engines.filter((e) => !unavailable.has(e));
 
-  process.stdout.write(`\nSummary (img/s; ratio = ours / PyTorch, measured in this run)\n`);
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  process.stdout.write(`\nSummary (img/s; ratio = ours / PyTorch, measured in this run; load now ${load}; OMP_WAIT_POLICY passive unless set)\n`);
   process.stdout.write(`${'model'.padEnd(16)} ${'engine'.padEnd(10)} ${'train'.padStart(8)} ${'torch'.padStart(7)} ${'ratio'.padStart(6)}   ${'infer'.padStart(8)} ${'torch'.padStart(7)} ${'ratio'.padStart(6)}\n`);
   for (const r of rows) {
     const t = torch.find((f) => f.model === r.model);
