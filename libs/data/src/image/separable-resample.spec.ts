@@ -80,3 +80,26 @@ describe('sharpenLuma', () => {
     }
   });
 });
+
+describe('resample with row spans', () => {
+  it('computes the wanted columns of each row exactly as the whole rectangle would', () => {
+    const scratch = new ScratchArrays();
+    const image = texturedImage(50, 40, 6);
+    const whole = { data: image.data, width: 50, x0: 0, y0: 0 };
+    const rows = axisTaps(scratch, 'r', 30, 0.97, 4.2, 40, { sigma: 1.2 });
+    const cols = axisTaps(scratch, 'c', 36, 0.97, 6.7, 50, { sigma: 1.2 });
+    const full = new Float32Array(30 * 36 * 3);
+    resample(whole, rows, cols, full, scratch);
+    const start = Int32Array.from({ length: 30 }, (_, y) => (y * 7) % 20);
+    const end = Int32Array.from({ length: 30 }, (_, y) => (y % 5 === 0 ? start[y] : Math.min(36, start[y] + 3 + ((y * 11) % 17))));
+    const part = new Float32Array(30 * 36 * 3).fill(-1);
+    resample(whole, rows, cols, part, scratch, { start, end });
+    for (let y = 0; y < 30; y++) {
+      for (let x = 0; x < 36; x++) {
+        const i = (y * 36 + x) * 3;
+        if (x >= start[y] && x < end[y]) expect([part[i], part[i + 1], part[i + 2]]).toEqual([full[i], full[i + 1], full[i + 2]]);
+        else expect(part[i]).toBe(-1);
+      }
+    }
+  });
+});

@@ -33,7 +33,8 @@ export function axisTaps(scratch: ScratchArrays, name: string, n: number, a: num
   const bilinear = kernel === 'bilinear';
   // at least half a pixel either side, so every position has an index inside the mask
   const reach = bilinear ? 1 : Math.max(0.5, kernel.sigma * GAUSSIAN_REACH);
-  const count = bilinear ? 2 : Math.floor(2 * reach) + 1;
+  // an even count (zero weights pad it): the resampling loops are written out for 2, 4, 6 and 8 taps
+  const count = bilinear ? 2 : 2 * Math.ceil((Math.floor(2 * reach) + 1) / 2);
   const index = scratch.ints(name, n * count);
   const weight = scratch.floats(`${name}:w`, n * count);
   const twoSigma2 = bilinear ? 1 : 2 * kernel.sigma * kernel.sigma;
@@ -71,36 +72,56 @@ export interface RgbWindow {
   readonly y0: number;
 }
 
+/** Per output row, the output columns start..end-1 that are wanted (the others are left as they were). */
+export interface RowSpans {
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+}
+
 /**
  * `out` (rows.n × cols.n pixels, interleaved RGB) = `input` resampled through the taps: vertically first, each
  * output row a weighted sum of whole input rows (over the columns the horizontal taps read), then horizontally.
- * The taps must read inside the window.
+ * The taps must read inside the window. With `spans`, only those columns of each row are computed.
  */
-export function resample(input: RgbWindow, rows: AxisTaps, cols: AxisTaps, out: Float32Array, scratch: ScratchArrays): void {
+export function resample(input: RgbWindow, rows: AxisTaps, cols: AxisTaps, out: Float32Array, scratch: ScratchArrays, spans?: RowSpans): void {
   const rowLen = (cols.last - cols.first + 1) * 3;
   const tmp = scratch.floats('resample:rows', rows.n * rowLen);
   const src = input.data;
   const stride = input.width * 3;
   const colOffset = (cols.first - input.x0) * 3;
+  // The vertical pass is most of the work: per tap count it is written out (up to 8, the taps padded with zero
+  // weights to an even count), which V8 runs ~2.5x faster than an inner loop over the taps.
   const R = rows.count;
-  const offsets = new Int32Array(R);
-  const weights = new Float64Array(R);
+  const o = new Int32Array(Math.max(R, 8));
+  const k = new Float64Array(Math.max(R, 8));
   for (let y = 0; y < rows.n; y++) {
     for (let t = 0; t < R; t++) {
-      offsets[t] = (rows.index[y * R + t] - input.y0) * stride + colOffset;
-      weights[t] = rows.weight[y * R + t];
+      o[t] = (rows.index[y * R + t] - input.y0) * stride + colOffset;
+      k[t] = rows.weight[y * R + t];
     }
     const d = y * rowLen;
-    if (R === 2) {
-      const s0 = offsets[0];
-      const s1 = offsets[1];
-      const w0 = weights[0];
-      const w1 = weights[1];
-      for (let i = 0; i < rowLen; i++) tmp[d + i] = src[s0 + i] * w0 + src[s1 + i] * w1;
+    // the input columns the wanted outputs read: taps are sorted, so from the first's first to the last's last
+    let lo = 0;
+    let hi = rowLen;
+    if (spans) {
+      if (spans.end[y] <= spans.start[y]) continue;
+      lo = (cols.index[spans.start[y] * cols.count] - cols.first) * 3;
+      hi = (cols.index[spans.end[y] * cols.count - 1] - cols.first + 1) * 3;
+    }
+    const o0 = o[0], o1 = o[1], o2 = o[2], o3 = o[3], o4 = o[4], o5 = o[5], o6 = o[6], o7 = o[7]; // prettier-ignore
+    const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6], k7 = k[7]; // prettier-ignore
+    if (R === 2) for (let i = lo; i < hi; i++) tmp[d + i] = src[o0 + i] * k0 + src[o1 + i] * k1;
+    else if (R === 4) for (let i = lo; i < hi; i++) tmp[d + i] = src[o0 + i] * k0 + src[o1 + i] * k1 + src[o2 + i] * k2 + src[o3 + i] * k3;
+    else if (R === 6) {
+      for (let i = lo; i < hi; i++) tmp[d + i] = src[o0 + i] * k0 + src[o1 + i] * k1 + src[o2 + i] * k2 + src[o3 + i] * k3 + src[o4 + i] * k4 + src[o5 + i] * k5;
+    } else if (R === 8) {
+      for (let i = lo; i < hi; i++) {
+        tmp[d + i] = src[o0 + i] * k0 + src[o1 + i] * k1 + src[o2 + i] * k2 + src[o3 + i] * k3 + src[o4 + i] * k4 + src[o5 + i] * k5 + src[o6 + i] * k6 + src[o7 + i] * k7;
+      }
     } else {
-      for (let i = 0; i < rowLen; i++) {
+      for (let i = lo; i < hi; i++) {
         let acc = 0;
-        for (let t = 0; t < R; t++) acc += src[offsets[t] + i] * weights[t];
+        for (let t = 0; t < R; t++) acc += src[o[t] + i] * k[t];
         tmp[d + i] = acc;
       }
     }
@@ -109,9 +130,11 @@ export function resample(input: RgbWindow, rows: AxisTaps, cols: AxisTaps, out: 
   const outLen = cols.n * 3;
   for (let y = 0; y < rows.n; y++) {
     const s = y * rowLen - cols.first * 3;
-    let d = y * outLen;
+    const x0 = spans ? spans.start[y] : 0;
+    const x1 = spans ? spans.end[y] : cols.n;
+    let d = y * outLen + x0 * 3;
     if (C === 2) {
-      for (let x = 0, t = 0; x < cols.n; x++, t += 2, d += 3) {
+      for (let x = x0, t = x0 * 2; x < x1; x++, t += 2, d += 3) {
         const i0 = s + cols.index[t] * 3;
         const i1 = s + cols.index[t + 1] * 3;
         const w0 = cols.weight[t];
@@ -122,7 +145,7 @@ export function resample(input: RgbWindow, rows: AxisTaps, cols: AxisTaps, out: 
       }
       continue;
     }
-    for (let x = 0, t = 0; x < cols.n; x++, d += 3) {
+    for (let x = x0, t = x0 * C; x < x1; x++, d += 3) {
       let acc0 = 0;
       let acc1 = 0;
       let acc2 = 0;

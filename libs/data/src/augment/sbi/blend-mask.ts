@@ -18,6 +18,8 @@ export interface BlendMask {
   readonly weights: Float32Array;
   /** Every pixel outside this rectangle (ends exclusive) has weight 0; it may be empty (x1 <= x0). */
   readonly box: { readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number };
+  /** Per row of the box: the columns from the first to the last weight > 0 (start..end-1; empty when equal). */
+  readonly spans: { readonly start: Int32Array; readonly end: Int32Array };
 }
 
 /**
@@ -87,18 +89,27 @@ function enlargeAboveCutoff(src: Float32Array, sw: number, sh: number, dw: numbe
       wide[d + x] = a + (src[s + xs.i1[x]] - a) * xs.f[x];
     }
   }
+  const start = new Int32Array(Math.max(0, y1 - y0));
+  const end = new Int32Array(Math.max(0, y1 - y0));
   for (let y = y0; y < y1; y++) {
     const top = (ys.i0[y] - firstRow) * bw - x0;
     const bottom = (ys.i1[y] - firstRow) * bw - x0;
     const fy = ys.f[y];
     const row = y * dw;
+    let first = x1;
+    let last = x0 - 1;
     for (let x = x0; x < x1; x++) {
       const t = wide[top + x];
       const v = (t + (wide[bottom + x] - t) * fy) * scale;
-      weights[row + x] = v < CUTOFF ? 0 : v;
+      if (v < CUTOFF) continue; // weights start at 0
+      weights[row + x] = v;
+      if (first === x1) first = x;
+      last = x;
     }
+    start[y - y0] = first;
+    end[y - y0] = Math.max(first, last + 1);
   }
-  return { weights, box: { x0, y0, x1, y1 } };
+  return { weights, box: { x0, y0, x1, y1 }, spans: { start, end } };
 }
 
 /** For each of n destination pixels: the two source cells a bilinear resize from m cells reads, and the fraction. */

@@ -1,6 +1,6 @@
 import type { SeededRandom } from '@dfl/core';
 import { ScratchArrays } from '../../image/scratch-arrays';
-import { antiAliasSigma, axisTaps, resample, type RgbWindow } from '../../image/separable-resample';
+import { antiAliasSigma, axisTaps, resample, type RgbWindow, type RowSpans } from '../../image/separable-resample';
 import { sharpenLuma } from '../../image/sharpen-luma';
 import type { RgbImage } from '../../image/rgb-image';
 import { makeBlendMask, type BlendMask } from './blend-mask';
@@ -127,6 +127,14 @@ function blendPerturbedCopy(image: RgbImage, out: Uint8Array, mask: BlendMask, p
   const copy = scratch.floats('copy', bw * bh * 3);
   const blur = p.sharpness < 0 ? -p.sharpness : 0;
   const whole: RgbWindow = { data: src, width: w, x0: 0, y0: 0 };
+  // per row, the copy is needed from the first to the last pixel with a weight (the box's corners are outside an
+  // ellipse or a hull); sharpening reads the neighbours too, so then the whole box is computed
+  const spans: RowSpans = { start: scratch.ints('spanStart', bh), end: scratch.ints('spanEnd', bh) };
+  for (let y = 0; y < bh; y++) {
+    spans.start[y] = mask.spans.start[y] - box.x0;
+    spans.end[y] = mask.spans.end[y] - box.x0;
+  }
+  const wanted = p.sharpness > 0 ? undefined : spans;
   // Output pixel x reads the copy's grid (the image's own, or the shrunk one) at a·x + b: in pixel-edge
   // coordinates the source point is u = (x + 0.5 - w/2 - tx) / scale + w/2, and grid cell centres sit at
   // (g + 0.5) · gw / w. Same for y.
@@ -149,19 +157,21 @@ function blendPerturbedCopy(image: RgbImage, out: Uint8Array, mask: BlendMask, p
     const gridCols = axisTaps(scratch, 'gridCols', cols.last - cols.first + 1, w / gw, (cols.first + 0.5) * (w / gw) - 0.5, w, { sigma });
     const grid = scratch.floats('grid', gridRows.n * gridCols.n * 3);
     resample(whole, gridRows, gridCols, grid, scratch);
-    resample({ data: grid, width: gridCols.n, x0: cols.first, y0: rows.first }, rows, cols, copy, scratch);
+    resample({ data: grid, width: gridCols.n, x0: cols.first, y0: rows.first }, rows, cols, copy, scratch, wanted);
   } else {
     // the blur and the warp's bilinear interpolation in one pass: a Gaussian with both variances (1/6: the tent's)
     const kernel = blur > 0 ? { sigma: Math.sqrt(blur * blur + 1 / 6) } : ('bilinear' as const);
     const ox = axis(w, w, p.tx, box.x0);
     const oy = axis(h, h, p.ty, box.y0);
-    resample(whole, axisTaps(scratch, 'rows', bh, oy.a, oy.b, h, kernel), axisTaps(scratch, 'cols', bw, ox.a, ox.b, w, kernel), copy, scratch);
+    resample(whole, axisTaps(scratch, 'rows', bh, oy.a, oy.b, h, kernel), axisTaps(scratch, 'cols', bw, ox.a, ox.b, w, kernel), copy, scratch, wanted);
   }
   if (p.sharpness > 0) sharpenLuma(copy, bw, bh, p.sharpness, 2 * p.sharpness, scratch);
   const { gain } = p;
   const [o0, o1, o2] = p.offset;
   for (let y = box.y0; y < box.y1; y++) {
-    for (let x = box.x0, c = (y - box.y0) * bw * 3; x < box.x1; x++, c += 3) {
+    const x0 = box.x0 + spans.start[y - box.y0];
+    const x1 = box.x0 + spans.end[y - box.y0];
+    for (let x = x0, c = ((y - box.y0) * bw + x0 - box.x0) * 3; x < x1; x++, c += 3) {
       const pix = y * w + x;
       const m = weights[pix];
       if (m === 0) continue;
