@@ -89,8 +89,8 @@ export function resample(input: RgbWindow, rows: AxisTaps, cols: AxisTaps, out: 
   const src = input.data;
   const stride = input.width * 3;
   const colOffset = (cols.first - input.x0) * 3;
-  // The vertical pass is most of the work: per tap count it is written out (up to 8, the taps padded with zero
-  // weights to an even count), which V8 runs ~2.5x faster than an inner loop over the taps.
+  // Per tap count the sums are written out (the taps padded with zero weights to an even count): V8 runs the
+  // vertical ones ~2.5x faster than an inner loop over the taps, the horizontal ones ~1.2x.
   const R = rows.count;
   const o = new Int32Array(Math.max(R, 8));
   const k = new Float64Array(Math.max(R, 8));
@@ -142,6 +142,27 @@ export function resample(input: RgbWindow, rows: AxisTaps, cols: AxisTaps, out: 
         out[d] = tmp[i0] * w0 + tmp[i1] * w1;
         out[d + 1] = tmp[i0 + 1] * w0 + tmp[i1 + 1] * w1;
         out[d + 2] = tmp[i0 + 2] * w0 + tmp[i1 + 2] * w1;
+      }
+      continue;
+    }
+    if (C === 4) {
+      for (let x = x0, t = x0 * 4; x < x1; x++, t += 4, d += 3) {
+        const i0 = s + cols.index[t] * 3, i1 = s + cols.index[t + 1] * 3, i2 = s + cols.index[t + 2] * 3, i3 = s + cols.index[t + 3] * 3; // prettier-ignore
+        const w0 = cols.weight[t], w1 = cols.weight[t + 1], w2 = cols.weight[t + 2], w3 = cols.weight[t + 3]; // prettier-ignore
+        out[d] = tmp[i0] * w0 + tmp[i1] * w1 + tmp[i2] * w2 + tmp[i3] * w3;
+        out[d + 1] = tmp[i0 + 1] * w0 + tmp[i1 + 1] * w1 + tmp[i2 + 1] * w2 + tmp[i3 + 1] * w3;
+        out[d + 2] = tmp[i0 + 2] * w0 + tmp[i1 + 2] * w1 + tmp[i2 + 2] * w2 + tmp[i3 + 2] * w3;
+      }
+      continue;
+    }
+    if (C === 6) {
+      for (let x = x0, t = x0 * 6; x < x1; x++, t += 6, d += 3) {
+        const i0 = s + cols.index[t] * 3, i1 = s + cols.index[t + 1] * 3, i2 = s + cols.index[t + 2] * 3; // prettier-ignore
+        const i3 = s + cols.index[t + 3] * 3, i4 = s + cols.index[t + 4] * 3, i5 = s + cols.index[t + 5] * 3; // prettier-ignore
+        const w0 = cols.weight[t], w1 = cols.weight[t + 1], w2 = cols.weight[t + 2], w3 = cols.weight[t + 3], w4 = cols.weight[t + 4], w5 = cols.weight[t + 5]; // prettier-ignore
+        out[d] = tmp[i0] * w0 + tmp[i1] * w1 + tmp[i2] * w2 + tmp[i3] * w3 + tmp[i4] * w4 + tmp[i5] * w5;
+        out[d + 1] = tmp[i0 + 1] * w0 + tmp[i1 + 1] * w1 + tmp[i2 + 1] * w2 + tmp[i3 + 1] * w3 + tmp[i4 + 1] * w4 + tmp[i5 + 1] * w5;
+        out[d + 2] = tmp[i0 + 2] * w0 + tmp[i1 + 2] * w1 + tmp[i2 + 2] * w2 + tmp[i3 + 2] * w3 + tmp[i4 + 2] * w4 + tmp[i5 + 2] * w5;
       }
       continue;
     }
