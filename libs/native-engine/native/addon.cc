@@ -131,6 +131,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   dfl::registerElementwise(env, exports);
   dfl::registerBatchNorm(env, exports);
   dfl::registerOptimizer(env, exports);
+  dfl::registerDepthwise(env, exports);
   return exports;
 }
 

@@ -129,5 +129,6 @@ void registerPool(Napi::Env env, Napi::Object exports);
 void registerElementwise(Napi::Env env, Napi::Object exports);
 void registerBatchNorm(Napi::Env env, Napi::Object exports);
 void registerOptimizer(Napi::Env env, Napi::Object exports);
+void registerDepthwise(Napi::Env env, Napi::Object exports);
 
 }  // namespace dfl

@@ -20,6 +20,8 @@ export interface NativeAddon {
   convForward(params: Ints, activation: number, alpha: number, x: Floats, w: Floats, bias: Floats | null, y: Floats): void;
   convBackwardData(params: Ints, dy: Floats, w: Floats, dx: Floats): void;
   convBackwardWeights(params: Ints, x: Floats, dy: Floats, dw: Floats): void;
+  /** Depthwise (multiplier 1) filter gradient; false, dw untouched, for filter sizes it has no kernel for. */
+  depthwiseBackwardWeights(params: Ints, x: Floats, dy: Floats, dw: Floats): boolean;
   matmul(params: Ints, activation: number, alpha: number, a: Floats, b: Floats, bias: Floats | null, c: Floats): void;
   poolForward(params: Ints, algorithm: number, x: Floats, y: Floats): void;
   maxPoolBackward(params: Ints, x: Floats, dy: Floats, dx: Floats): void;

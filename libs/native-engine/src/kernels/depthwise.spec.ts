@@ -14,11 +14,20 @@ const cases: Case[] = [
   { x: [2, 7, 10, 4], f: [3, 2, 4, 3], strides: [1, 2], pad: 'valid' },
   { x: [2, 8, 9, 5], f: [3, 3, 5, 1], strides: 1, pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
   { x: [1, 13, 13, 32], f: [3, 3, 32, 1], strides: 2, pad: 1 },
+  // multiplier 1 and 1x1, 5x5, 7x7: native/depthwise.cc's filter gradient (16-channel vectors, leftover channels
+  // one by one)
+  { x: [2, 12, 12, 32], f: [5, 5, 32, 1], strides: 1, pad: 'same' },
+  { x: [2, 12, 11, 48], f: [5, 5, 48, 1], strides: 2, pad: 2 },
+  { x: [3, 9, 9, 20], f: [5, 5, 20, 1], strides: 1, pad: 'same' },
+  { x: [1, 16, 16, 16], f: [7, 7, 16, 1], strides: 2, pad: 'same' },
+  { x: [2, 8, 8, 17], f: [1, 1, 17, 1], strides: 1, pad: 'valid' },
+  { x: [32, 16, 16, 32], f: [5, 5, 32, 1], strides: 1, pad: 2 },
 ];
 
 const dilated: Case[] = [
   { x: [2, 11, 10, 4], f: [3, 3, 4, 2], strides: 1, pad: 'same', dilations: 2 },
   { x: [1, 12, 9, 3], f: [3, 2, 3, 1], strides: 1, pad: 'valid', dilations: [2, 3] },
+  { x: [2, 11, 10, 16], f: [5, 5, 16, 1], strides: 1, pad: 'same', dilations: 2 },
 ];
 
 const name = (c: Case) => `x ${c.x} filter ${c.f} strides ${c.strides} pad ${JSON.stringify(c.pad)} dil ${c.dilations ?? 1}`;
@@ -76,5 +85,21 @@ describeNative('native depthwise convolutions match the cpu backend', () => {
     const stats = nativeKernelStats();
     expect(stats.convBackwardData?.calls).toBe(1);
     expect(stats.convBackwardWeights?.calls).toBe(1);
+  });
+
+  it('takes the filter gradient of multiplier 1 in its own kernel, 3x3 and other filter sizes on oneDNN', () => {
+    const run = (c: Case) =>
+      compareBackends([randomInput(c.x), randomInput(c.f), randomInput(outShape(c))], (x, f, dy) =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad))([x, f], dy));
+    resetNativeKernelStats();
+    run(cases[7]);
+    expect(nativeKernelStats().depthwiseBackwardWeights?.calls).toBe(1);
+    expect(nativeKernelStats().convBackwardWeights).toBeUndefined();
+    resetNativeKernelStats();
+    run({ x: [2, 7, 10, 16], f: [3, 2, 16, 1], strides: 1, pad: 'same' });
+    expect(nativeKernelStats().convBackwardWeights?.calls).toBe(1);
+    resetNativeKernelStats();
+    run({ x: [2, 7, 10, 16], f: [3, 3, 16, 1], strides: 1, pad: 'same' });
+    expect(nativeKernelStats().convBackwardWeights?.calls).toBe(1);
   });
 });
