@@ -1,20 +1,22 @@
 /*
  * Data pipeline throughput and memory (not a test: prints figures).
  *   node --expose-gc -r @swc-node/register bench/data/bench-data.ts [--files 400] [--rounds 3] [--rss 1000,5000,10000,20000] [--rss-only]
+ *                                                                   [--workers N] [--rss-workers N]
  * 1. decode + resize 256 + hflip + vflip + normalise, images/s, through createBatchLoader, in the loader's thread
  *    (workers 0: the JPEG fast path, or sharp, decodes on libuv's pool) and with worker threads (--workers, default
  *    one per CPU); each batch is released once counted, as the training loop releases it after its step;
  * 2. the same plus SBI (one pseudo-fake per real image: twice the samples);
  * 3. PIL + torchvision (0.14, /usr/bin/python3) on the same files and transforms, in the same run, with the ratio;
  *    single process (num_workers=0) and num_workers=2 (this machine has 2 cores);
- * 4. RSS while streaming 1k..20k images (the files are reused cyclically under distinct names).
+ * 4. RSS while streaming 1k..20k images (the files are reused cyclically under distinct names), with the worker
+ *    threads `dfl run` would use (defaultWorkers: none on 2 CPUs) unless --rss-workers says.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SeededRandom } from '@dfl/core';
-import { buildAugmentPipeline, createBatchLoader, demoImage, type BatchLoader, type DatasetItem } from '@dfl/data';
+import { buildAugmentPipeline, createBatchLoader, defaultWorkers, demoImage, type BatchLoader, type DatasetItem } from '@dfl/data';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -127,12 +129,14 @@ async function main(): Promise<void> {
     // memory: stream up to max(RSS_POINTS) images through one loader, sampling RSS at each point
     const total = Math.max(...RSS_POINTS);
     const many: DatasetItem[] = Array.from({ length: total }, (_, i) => ({ ...items[i % items.length], name: `n${i}.jpg` }));
-    const loader = makeLoader(many, flips, WORKERS);
+    // the loader as `dfl run` would set it up for this many samples (on 2 CPUs: in the loader's thread), unless --rss-workers says
+    const rssWorkers = Number(arg('rss-workers', String(defaultWorkers(total))));
+    const loader = makeLoader(many, flips, rssWorkers);
     let seen = 0;
     let peak = 0;
     const points = [...RSS_POINTS].sort((a, b) => a - b);
     const start = performance.now();
-    process.stdout.write(`RSS while streaming ${total} images (${items.length} files reused under distinct names), batch 32, ${WORKERS} worker threads:\n`);
+    process.stdout.write(`RSS while streaming ${total} images (${items.length} files reused under distinct names), batch 32, ${rssWorkers} worker threads:\n`);
     for await (const batch of loader.epoch(0)) {
       seen += batch.size;
       batch.release?.();
