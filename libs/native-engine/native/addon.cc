@@ -132,6 +132,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   dfl::registerBatchNorm(env, exports);
   dfl::registerOptimizer(env, exports);
   dfl::registerDepthwise(env, exports);
+  dfl::registerMultiplySum(env, exports);
   return exports;
 }
 

@@ -130,5 +130,6 @@ void registerElementwise(Napi::Env env, Napi::Object exports);
 void registerBatchNorm(Napi::Env env, Napi::Object exports);
 void registerOptimizer(Napi::Env env, Napi::Object exports);
 void registerDepthwise(Napi::Env env, Napi::Object exports);
+void registerMultiplySum(Napi::Env env, Napi::Object exports);
 
 }  // namespace dfl

@@ -31,6 +31,8 @@ export interface NativeAddon {
   unary(op: number, alpha: number, beta: number, x: Floats, out: Floats): void;
   reduce(op: number, x: Floats, dims: [number, number, number], out: Floats): void;
   tile(x: Floats, xShape: number[], reps: number[], out: Floats): void;
+  /** out[o][i] = Σ_r a[o][r][i] * b[o][r][i] (products rounded to float, sums in double). */
+  multiplySum(a: Floats, b: Floats, dims: [number, number, number], out: Floats): void;
   batchNorm(x: Floats, channels: number, mean: Floats, variance: Floats, offset: Floats | null, scale: Floats | null,
     epsilon: number, out: Floats): void;
   addN(inputs: Floats[], out: Floats): void;

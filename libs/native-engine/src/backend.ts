@@ -14,6 +14,7 @@ import { activationGradKernels, registerActivationGradients } from './kernels/ac
 import { registerSiluGradient, siluKernels } from './kernels/silu';
 import { registerMeanGradient } from './kernels/mean-grad';
 import { optimizerKernels } from './kernels/optimizer';
+import { multiplySumKernels, registerMultiplyGradient } from './kernels/multiply-grad';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -66,7 +67,7 @@ export function registerNativeBackend(options: RegisterNativeOptions = {}): Regi
   const native = [
     ...conv2dKernels(ctx), ...depthwiseKernels(ctx), ...matmulKernels(ctx), ...poolKernels(ctx),
     ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...batchNormTrainingKernels(ctx), ...activationGradKernels(ctx),
-    ...siluKernels(ctx), ...optimizerKernels(ctx),
+    ...siluKernels(ctx), ...optimizerKernels(ctx), ...multiplySumKernels(ctx),
   ];
   const nativeNames = new Set(native.map((k) => k.kernelName));
 
@@ -87,6 +88,7 @@ export function registerNativeBackend(options: RegisterNativeOptions = {}): Regi
   registerActivationGradients(NATIVE_BACKEND);
   registerSiluGradient(NATIVE_BACKEND);
   registerMeanGradient(NATIVE_BACKEND);
+  registerMultiplyGradient(NATIVE_BACKEND);
   registered = { addon, kernels: [...nativeNames].sort() };
   return { ok: true, backend: NATIVE_BACKEND, threads, kernels: registered.kernels };
 }
