@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { loadImage } from '../loader/load-image';
+import { loadImage, loadImageWithRect } from '../loader/load-image';
 import { tempDir, texturedImage } from '../testing/test-images';
 import { decodeImage } from './decode';
 import { decodeJpegFast, decodeJpegFile, decodeJpegFileNormalizedInto, hasFastJpeg } from './fast-jpeg';
@@ -94,6 +94,10 @@ withAddon('JPEG fast path (native/jpeg_decode.c)', () => {
       const viaLoad = await loadImage(file, size, 'bilinear');
       const viaSharp = await decodeImage(file, { size, interpolation: 'bilinear' });
       expect(Buffer.from(viaLoad.data).equals(Buffer.from(viaSharp.data))).toBe(true);
+      // with the shown rectangle (landmarks for SBI): the same pixels, and the whole image shown
+      const withRect = await loadImageWithRect(file, size, 'bilinear');
+      expect(Buffer.from(withRect.image.data).equals(Buffer.from(viaSharp.data))).toBe(true);
+      expect(withRect.rect).toEqual({ left: 0, top: 0, width: 32, height: 32 });
     }
     const truncated = path.join(dir, 't.jpg');
     writeFileSync(truncated, readFileSync(file).subarray(0, 300));

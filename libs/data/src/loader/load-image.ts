@@ -52,11 +52,13 @@ async function load(
   wantRect: boolean,
 ): Promise<{ image: RgbImage; rect: CropRect | null }> {
   try {
+    // the fast path only when no resampling is needed (no face crop, the image already at the input size), so its
+    // pixels are sharp's; else, or when it cannot take the file, sharp decodes it. A plain JPEG has no EXIF
+    // orientation, so what it shows is the whole decoded image.
+    const fast = !face && hasFastJpeg() && /\.jpe?g$/i.test(path) ? await decodeJpegFile(path, size, size) : null;
+    if (fast) return { image: fast, rect: wantRect ? visibleRect(size, size, null, fit) : null };
     if (face || wantRect) return await decodeCropped(path, size, interpolation, fit, face, wantRect);
-    // the fast path only when no resampling is needed, so its pixels are sharp's; else (or when it cannot take the
-    // file) sharp decodes it
-    const fast = hasFastJpeg() && /\.jpe?g$/i.test(path) ? await decodeJpegFile(path, size, size) : null;
-    return { image: fast ?? (await decodeImage(path, { size, interpolation, fit })), rect: null };
+    return { image: await decodeImage(path, { size, interpolation, fit }), rect: null };
   } catch (err) {
     throw new ImageLoadError(path, await explainFailure(path, err as Error));
   }
