@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { generateDemoDataset } from '@dfl/data';
 import { Run, RunRepository, startTestDatabase, type TestDatabase } from '@dfl/db';
 import { DFL } from './support/run-cli';
+import { writeResumableExperiment } from './support/resumable-experiment';
 
 // `dfl submit` and `dfl worker` as users run them: real CLI child processes on one embedded PostgreSQL, tiny demo
 // data (32 images of 32 px), tiny_cnn, 1 epoch, no bootstrap, so a run takes seconds on 2 shared cores.
@@ -188,17 +189,7 @@ describe('a retry after a worker was killed mid-run', () => {
   const trainedByLastAttempt = (log: Array<Record<string, unknown>>) => log.slice(log.map((e) => e.type).lastIndexOf('start')).filter((e) => e.type === 'epoch').map((e) => e.epoch);
 
   beforeAll(async () => {
-    experiment = path.join(work, 'resumable.yaml');
-    writeFileSync(
-      experiment,
-      `name: resumable
-data: { root: demo, image_size: 32 }
-model: { backbone: tiny_cnn, options: { dropout: 0.3 } }
-augment: [{ name: hflip, p: 0.5 }]
-train: { epochs: 6, batch_size: 4, optimizer: { name: adam, lr: 0.003 }, schedule: { name: step, step_size: 2, gamma: 0.5 }, seed: 11 }
-eval: { bootstrap: { n: 0 } }
-`,
-    );
+    experiment = writeResumableExperiment(work);
     const res = await start(['run', experiment, '--quiet', '--runs-dir', 'runs']).done;
     expect(res.stderr).toBe('');
     const id = res.stdout.trim();

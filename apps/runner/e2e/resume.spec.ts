@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateDemoDataset } from '@dfl/data';
 import { RunRepository, startTestDatabase, type TestDatabase } from '@dfl/db';
 import { startDfl } from './support/run-cli';
+import { writeResumableExperiment } from './support/resumable-experiment';
 
 // `dfl run --resume` as a user meets it: a run killed with SIGKILL part-way (a crash, a pre-empted machine) goes on
 // from its last checkpoint and ends exactly where a run that never stopped ends. Tiny network, 32 px demo images.
@@ -23,18 +24,7 @@ beforeAll(async () => {
   db = await startTestDatabase();
   work = mkdtempSync(path.join(tmpdir(), 'dfl-resume-e2e-'));
   await generateDemoDataset({ dir: path.join(work, 'demo'), n: 48, size: 32, seed: 5, quiet: true });
-  experiment = path.join(work, 'resumable.yaml');
-  // dropout and a step schedule, so the masks, the learning rate and Adam's moments must all pick up where they were
-  writeFileSync(
-    experiment,
-    `name: resumable
-data: { root: demo, image_size: 32 }
-model: { backbone: tiny_cnn, options: { dropout: 0.3 } }
-augment: [{ name: hflip, p: 0.5 }]
-train: { epochs: 6, batch_size: 4, optimizer: { name: adam, lr: 0.003 }, schedule: { name: step, step_size: 2, gamma: 0.5 }, seed: 11 }
-eval: { bootstrap: { n: 0 } }
-`,
-  );
+  experiment = writeResumableExperiment(work);
 });
 
 afterAll(async () => {
