@@ -1,8 +1,8 @@
 // The filter gradient of a depthwise convolution with channel multiplier 1, NHWC. oneDNN 2.6 has a fast kernel for
 // it only with 3x3 filters: 5x5 ones (EfficientNet's) ran its generic grouped-convolution kernel at 2-4 GFLOP/s,
-// about a tenth of an EfficientNet training step; here they run 5-7x faster. Here channels go in blocks of 16 (one AVX-512 vector, contiguous in
-// NHWC), with one accumulator vector per filter tap held in registers along an output row: one load of x per
-// multiply-add.
+// about a tenth of an EfficientNet training step; here they run 5-7x faster. Channels go in blocks of 16 (one
+// AVX-512 vector, contiguous in NHWC), with one accumulator vector per filter tap held in registers along an output
+// row: one load of x per multiply-add.
 #include <algorithm>
 
 #include "common.h"
