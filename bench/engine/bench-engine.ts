@@ -1,11 +1,12 @@
 /**
  * Training and inference throughput of the backbones on every available TensorFlow.js engine, beside PyTorch's
  * figures measured in the same run (/work/shared/bench/torch_throughput.py), plus a per-kernel profile of one
- * resnet18 training step. Each measurement runs in its own process: a fresh wasm heap (4 GB at most) per model,
+ * training step of each model. Each measurement runs in its own process: a fresh wasm heap (4 GB at most) per model,
  * and a crash or out-of-memory is reported instead of ending the run.
  *
  *   npm run bench:engine -- [--models resnet18,efficientnet_b0,mobilenet_v2] [--size 128] [--batch 32]
  *                           [--engines tensorflow,native,wasm,cpu] [--warmup 1] [--steps 3] [--no-torch] [--no-profile]
+ *                           [--profile-models <list>: whose training step is profiled per kernel; default --models]
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
   const batch = Number(arg('batch', '32'));
   const warmup = Number(arg('warmup', '1'));
   const steps = Number(arg('steps', '3'));
+  const profiled = arg('profile-models', models.join(',')).split(',');
   const started = performance.now();
   process.stdout.write(
     `bench:engine  ${new Date().toISOString()}  ${cpus()[0]?.model ?? '?'} x${cpus().length}  node ${process.version}\n` +
@@ -177,9 +179,9 @@ async function main(): Promise<void> {
   for (const n of notes) process.stdout.write(`note: ${n}\n`);
 
   if (!process.argv.includes('--no-profile')) {
-    for (const engine of available.filter((e) => e !== 'cpu')) {
-      const r = spawnJob({ engine, model: 'resnet18', mode: 'profile', batch, size, warmup: 1, steps: 1 });
-      process.stdout.write(`\nPer-kernel profile: one resnet18 training step, ${engine}, batch ${batch}, ${size} px\n`);
+    for (const engine of available.filter((e) => e !== 'cpu')) for (const model of profiled) {
+      const r = spawnJob({ engine, model, mode: 'profile', batch, size, warmup: 1, steps: 1 });
+      process.stdout.write(`\nPer-kernel profile: one ${model} training step, ${engine}, batch ${batch}, ${size} px\n`);
       if (!r.ok || !r.kernels) {
         process.stdout.write(`  failed: ${r.reason}\n`);
         continue;
