@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "activation.h"
 #include "common.h"
 
 namespace dfl {
@@ -178,26 +179,6 @@ Napi::Value Binary(const Napi::CallbackInfo &info) {
     }
     return info.Env().Undefined();
   });
-}
-
-// exp(x) for float, written so the compiler vectorises it (std::exp is a scalar libm call per element without
-// -ffast-math, which made Sigmoid, EfficientNet's Swish, the slowest kernel of an inference). Cephes' expf:
-// range reduction by ln 2 and a degree-6 polynomial, about 1-2 ulp.
-inline float vecExp(float x) {
-  // Straight-line code only (min/max, no selects or branches), or gcc leaves the loop scalar.
-  x = std::min(std::max(x, -87.3365447504f), 88.3762626647949f);  // beyond: 0 / FLT_MAX-ish, not denormals / inf
-  const float t = x * 1.44269504088896341f + 0.5f;
-  const int32_t n = static_cast<int32_t>(t + 256.f) - 256;  // floor(t): t + 256 > 0 here
-  const float fx = static_cast<float>(n);
-  const float r = x - fx * 0.693359375f - fx * -2.12194440e-4f;
-  float y = 1.9875691500e-4f;
-  y = y * r + 1.3981999507e-3f;
-  y = y * r + 8.3334519073e-3f;
-  y = y * r + 4.1665795894e-2f;
-  y = y * r + 1.6666665459e-1f;
-  y = y * r + 5.0000001201e-1f;
-  y = y * r * r + r + 1.f;
-  return y * __builtin_bit_cast(float, (n + 127) * (1 << 23));
 }
 
 enum UnaryOp { kRelu, kRelu6, kStep, kSqrt, kSquare, kRsqrt, kNeg, kExp, kLog, kSigmoid, kTanh, kAbs, kReciprocal,

@@ -49,8 +49,12 @@ export interface NativeAddon {
   sgdMomentumUpdate(momentum: number, weightDecay: number, lr: number, flags: number, p: Floats, g: Floats, buffer: Floats,
     pOut: Floats, bufferOut: Floats): void;
   batchNormStats(x: Floats, channels: number, mean: Floats, variance: Floats): void;
+  /** activation (0 none, 1 relu, 2 relu6, 6 silu): dy is the gradient at the activation's output; beta then needed. */
   batchNormGrad(dy: Floats, x: Floats, channels: number, gamma: Floats, mean: Floats, variance: Floats, epsilon: number,
-    dx: Floats, dgamma: Floats, dbeta: Floats): void;
+    dx: Floats, dgamma: Floats, dbeta: Floats, activation?: number, beta?: Floats | null): void;
+  /** out = activation((x - mean) * gamma / sqrt(variance + eps) + beta); activation codes as batchNormGrad's. */
+  batchNormAct(x: Floats, channels: number, mean: Floats, variance: Floats, gamma: Floats | null, beta: Floats | null,
+    epsilon: number, activation: number, out: Floats): void;
 }
 
 export type AddonLoad = { ok: true; addon: NativeAddon } | { ok: false; reason: string };

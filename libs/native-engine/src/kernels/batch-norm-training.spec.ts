@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { nativeBatchNormTraining } from './batch-norm-training';
+import { nativeBatchNormTraining, type BatchNormActivation } from './batch-norm-training';
+import { nativeKernelStats, resetNativeKernelStats } from '../backend';
 import { describeNative, randomInput, relativeError, relativeToLargest, runOn } from '../testing/compare';
 
 /** The textbook composition, differentiated by tfjs on the cpu backend: the reference. */
@@ -42,6 +43,63 @@ describeNative('nativeBatchNormTraining matches the composed BatchNorm on cpu', 
     const [got] = runOn('native', inputs, run(nativeBatchNormTraining as unknown as typeof composed));
     tf.setBackend('cpu');
     expect(relativeToLargest(want, got)).toBeLessThan(2e-4); // 3.9e-5 measured
+  });
+
+  const activations: Record<BatchNormActivation, (t: tf.Tensor) => tf.Tensor> = {
+    relu: (t) => tf.relu(t),
+    relu6: (t) => tf.relu6(t),
+    silu: (t) => tf.mul(t, tf.sigmoid(t)),
+  };
+  it.each(
+    (Object.keys(activations) as BatchNormActivation[]).flatMap((act) => [
+      [act, [4, 6, 5, 8]],
+      [act, [64, 16, 16, 24]], // threaded
+    ]) as [BatchNormActivation, number[]][],
+  )('with %s fused: output and gradients equal BatchNorm then the activation on cpu, x %p', (act, shape) => {
+    const c = shape[shape.length - 1];
+    // beta spread so that ReLU6 clips at both ends
+    const inputs = [randomInput(shape, 2), randomInput([c]), randomInput([c], 3), randomInput(shape)];
+    const reference = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { y, mean, variance } = composed(x, g, b, 1e-5);
+      return { y: activations[act](y), mean, variance };
+    };
+    const fused = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => nativeBatchNormTraining(x, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, act);
+    const run = (impl: typeof reference) => (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, dy: tf.Tensor) => {
+      const { y, mean, variance } = impl(x, g, b);
+      const grads = tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => impl(a, gg, bb).y)([x, g, b], dy);
+      return [y, mean, variance, ...grads];
+    };
+    const cpu = runOn('cpu', inputs, run(reference));
+    resetNativeKernelStats();
+    const native = runOn('native', inputs, run(fused));
+    tf.setBackend('cpu');
+    expect(relativeError(cpu, native)).toBeLessThan(1e-4);
+    const stats = nativeKernelStats();
+    expect(stats.batchNormAct?.calls).toBe(2); // the output above, and the forward pass under tf.grads
+    expect(stats.unary).toBeUndefined(); // no separate activation pass
+    expect(stats.activationGrad).toBeUndefined(); // nor its gradient
+  });
+
+  it('rejects an activation it cannot fuse', () => {
+    tf.setBackend('native');
+    const x = tf.ones([2, 3]);
+    expect(() => nativeBatchNormTraining(x, tf.ones([3]), tf.zeros([3]), 1e-5, 'tanh' as BatchNormActivation)).toThrow(/unknown activation 'tanh'/);
+    tf.dispose(x);
+    tf.setBackend('cpu');
+  });
+
+  it('leaks no tensors with an activation', () => {
+    tf.setBackend('native');
+    const x = tf.randomNormal([2, 4, 4, 3]);
+    const g = tf.ones([3]) as tf.Tensor1D;
+    const b = tf.zeros([3]) as tf.Tensor1D;
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      tf.grads((a: tf.Tensor, bb: tf.Tensor) => nativeBatchNormTraining(a, g, bb as tf.Tensor1D, 1e-5, 'silu').y)([x, b]);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, g, b]);
+    tf.setBackend('cpu');
   });
 
   it('leaks no tensors', () => {
