@@ -12,6 +12,7 @@ export { type RgbImage, createImage, cloneImage } from './image/rgb-image';
 export { type ImageInputConfig, type Interpolation } from './image/input-config';
 export { decodeImage, displayedSize, encodeImage, resizeImage, type DecodeOptions } from './image/decode';
 export { writeNormalized } from './image/normalize';
+export { fastJpegStatus } from './image/fast-jpeg';
 export { type DatasetItem } from './dataset/dataset-item';
 export { loadImage, ImageLoadError } from './loader/load-image';
 export { createBatchLoader, defaultConcurrency, defaultWorkers, type BatchLoader, type BatchLoaderOptions } from './loader/batch-loader';

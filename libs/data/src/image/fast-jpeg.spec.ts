@@ -105,3 +105,28 @@ withAddon('JPEG fast path (native/jpeg_decode.c)', () => {
     await expect(loadImage(path.join(dir, 'gone.jpg'), 32, 'bilinear')).rejects.toThrow(/gone\.jpg: file not found/);
   });
 });
+
+describe('fastJpegStatus (dfl doctor)', () => {
+  it('says whether the fast path is in use, and why not when it is not', () => {
+    const statusWith = (env: string | undefined) => {
+      const saved = process.env.DFL_JPEG_ADDON;
+      if (env === undefined) delete process.env.DFL_JPEG_ADDON;
+      else process.env.DFL_JPEG_ADDON = env;
+      try {
+        let status: { available: boolean; detail: string } | undefined;
+        jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module, reading the env anew
+          status = (require('./fast-jpeg') as typeof import('./fast-jpeg')).fastJpegStatus();
+        });
+        return status!;
+      } finally {
+        if (saved === undefined) delete process.env.DFL_JPEG_ADDON;
+        else process.env.DFL_JPEG_ADDON = saved;
+      }
+    };
+    expect(statusWith('off')).toEqual({ available: false, detail: expect.stringMatching(/^disabled by DFL_JPEG_ADDON=off; sharp decodes every image/) });
+    const normal = statusWith(undefined);
+    expect(normal.available).toBe(hasFastJpeg());
+    expect(normal.detail).toMatch(hasFastJpeg() ? /dfl_jpeg\.node \(libjpeg-turbo/ : /not built \(install libjpeg62-turbo-dev/);
+  });
+});

@@ -17,14 +17,24 @@ interface JpegAddon {
 }
 
 let addon: JpegAddon | null | undefined;
+/** Why the addon is not in use, when it is not. */
+let missing = '';
+const ADDON_PATH = path.join(__dirname, '..', '..', 'build', 'Release', 'dfl_jpeg.node');
 
 function load(): JpegAddon | null {
   if (addon !== undefined) return addon;
-  if (process.env.DFL_JPEG_ADDON === 'off') return (addon = null);
+  if (process.env.DFL_JPEG_ADDON === 'off') {
+    missing = 'disabled by DFL_JPEG_ADDON=off';
+    return (addon = null);
+  }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional native addon, absent unless built
-    addon = require(path.join(__dirname, '..', '..', 'build', 'Release', 'dfl_jpeg.node')) as JpegAddon;
-  } catch {
+    addon = require(ADDON_PATH) as JpegAddon;
+  } catch (err) {
+    missing =
+      (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND'
+        ? 'not built (install libjpeg62-turbo-dev, then npm rebuild @dfl/data or npm ci)'
+        : `failed to load: ${(err as Error).message.split('\n')[0]}`;
     addon = null;
   }
   return addon;
@@ -33,6 +43,12 @@ function load(): JpegAddon | null {
 /** True when the JPEG fast path is built and enabled (`DFL_JPEG_ADDON=off` disables it). */
 export function hasFastJpeg(): boolean {
   return load() !== null;
+}
+
+/** For `dfl doctor`: whether the loader's JPEG fast path is in use, and if not, why and how to get it. */
+export function fastJpegStatus(): { available: boolean; detail: string } {
+  if (load()) return { available: true, detail: `${ADDON_PATH} (libjpeg-turbo; reads and decodes on libuv's pool, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4})` };
+  return { available: false, detail: `${missing}; sharp decodes every image (same pixels, slower)` };
 }
 
 /** The RGB pixels of a plain JPEG, or null when the fast path cannot decode it exactly as sharp would. */
