@@ -125,6 +125,7 @@ template <int A>
 void batchNormGradLoop(const float *dy, const float *x, int64_t rows, int64_t c, const float *gamma, const float *mean,
                        const float *variance, float eps, const float *mul, const float *add, float *dx, float *dgamma,
                        float *dbeta) {
+  constexpr bool kKeepG = A == kActSilu;
   auto gradAt = [&](float d, float xv, int64_t i) {
     if constexpr (A == kActLinear) return d;
     return d * derivativeOf<A>(normalized(xv, mean[i], mul[i], add[i]));
@@ -139,10 +140,10 @@ void batchNormGradLoop(const float *dy, const float *x, int64_t rows, int64_t c,
         acc[c + i] += double(d[i]) * (row[i] - mean[i]);
       }
     } else {
-      // g for the row first, in a loop the compiler vectorises (with the activation's exp), then the double sums
-      thread_local std::vector<float> g;
-      g.resize(c);
-      float *pg = g.data();
+      // g for the row first, in a loop the compiler vectorises (with the activation's exp), then the double sums.
+      // SiLU's g is kept in dx for the second pass (its exp costs more than rereading g); the ReLUs' is recomputed.
+      thread_local std::vector<float> scratch;
+      float *pg = kKeepG ? dx + r * c : (scratch.resize(c), scratch.data());
 #pragma omp simd
       for (int64_t i = 0; i < c; i++) pg[i] = gradAt(d[i], row[i], i);
       for (int64_t i = 0; i < c; i++) {
@@ -169,8 +170,13 @@ void batchNormGradLoop(const float *dy, const float *x, int64_t rows, int64_t c,
     const float *d = dy + r * c;
     const float *row = x + r * c;
     float *out = dx + r * c;
+    if constexpr (kKeepG) {
 #pragma omp simd
-    for (int64_t i = 0; i < c; i++) out[i] = gradAt(d[i], row[i], i) * pa[i] + (row[i] - mean[i]) * pb[i] + pk[i];
+      for (int64_t i = 0; i < c; i++) out[i] = out[i] * pa[i] + (row[i] - mean[i]) * pb[i] + pk[i];
+    } else {
+#pragma omp simd
+      for (int64_t i = 0; i < c; i++) out[i] = gradAt(d[i], row[i], i) * pa[i] + (row[i] - mean[i]) * pb[i] + pk[i];
+    }
   }
 }
 
