@@ -8,14 +8,17 @@
  * produces the error messages.
  *
  * decode(bytes: Buffer | Uint8Array): { width, height, data: Uint8Array } | null
- * decodeNormalized(bytes, out: Float32Array, offset, table: Float32Array(774), width, height, mirrorX, mirrorY): boolean
- *   writes the normalised value of each channel value (table: see TABLE_FLOATS) straight into out (NHWC, from `offset` floats), mirrored as asked, when
- *   the image is exactly width x height and decodable here; false otherwise (nothing written). The loader's
- *   normalising copy (writeNormalized) in C, fused with the decode: no intermediate RGB array.
- * decodeFileNormalized(path, out, offset, lut, width, height, mirrorX, mirrorY): Promise<boolean>
+ * decodeNormalized(bytes, out: Float32Array, offset, table: Float32Array(774), width, height, mirrorX, mirrorY, filter, fit): boolean
+ *   the decode, brought to width x height (resample.c: Pillow's resize; filter 0 nearest, 1 bilinear, 2 bicubic;
+ *   fit 0 fill, 1 cover) when it is another size, written as normalised floats straight into out (NHWC, from
+ *   `offset` floats; table: see TABLE_FLOATS), mirrored as asked; false when the fast path cannot take the image
+ *   (nothing to rely on in out). The loader's normalising copy (writeNormalized) in C, fused with the decode.
+ * decodeFileNormalized(path, out, offset, table, width, height, mirrorX, mirrorY, filter, fit): Promise<boolean>
  *   the same for a file, read and decoded on libuv's thread pool.
- * decodeFile(path, width, height): Promise<{ width, height, data } | null>
- *   decode for a file of exactly that size, read and decoded on libuv's thread pool.
+ * decodeFile(path, width, height, filter, fit): Promise<{ width, height, data, sourceWidth, sourceHeight } | null>
+ *   decode for a file, brought to width x height, read and decoded on libuv's thread pool.
+ * resample(data, width, height, outWidth, outHeight, filter, box: Float32Array(4)): Uint8Array
+ *   Pillow's resize of an RGB image already in memory (the general path's, after sharp decoded the file).
  */
 #include <node_api.h>
 #include <setjmp.h>
@@ -25,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jpeglib.h>
+
+#include "resample.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #include <xmmintrin.h>
@@ -92,7 +97,7 @@ static int decode_rgb(const unsigned char *bytes, size_t length, uint32_t want_w
   cinfo.out_color_space = JCS_RGB;
   jpeg_start_decompress(&cinfo);
   size_t w = cinfo.output_width, h = cinfo.output_height, stride = w * 3;
-  out = (unsigned char *)malloc(stride * h);
+  out = (unsigned char *)malloc(stride * h + 16); /* readable past the last pixel, for normalize_row's loads */
   if (out == NULL) longjmp(jerr.jump, 1);
   while (cinfo.output_scanline < h) {
     JSAMPROW row = out + (size_t)cinfo.output_scanline * stride;
@@ -205,12 +210,66 @@ static void store_row(float *restrict dst, const float *restrict tmp, size_t n) 
 }
 
 /*
- * The fused decode-and-normalise of one JPEG held in memory: 1 when the image is exactly want_w x want_h and
- * decodable here (out then holds all its floats), 0 otherwise (out may hold some rows: the caller redoes the sample
- * by the general path). Touches no JS value, so it runs on libuv's pool as well as on the calling thread.
+ * The fused decode-and-normalise of one JPEG held in memory, resized to want_w x want_h (filter, fit) when it is
+ * another size: 1 when decodable here (out then holds all its floats), 0 otherwise (out may hold some rows: the
+ * caller redoes the sample by the general path). Touches no JS value, so it runs on libuv's pool as well as on the calling thread.
  */
+#define FIT_FILL 0
+#define FIT_COVER 1
+
+/*
+ * The source box that fills an out_w x out_h output: the whole image (fill: squashed), or its centred part of the
+ * output's shape (cover), as src/image/resample.ts' fitBox computes it.
+ */
+static void fit_box(uint32_t w, uint32_t h, uint32_t out_w, uint32_t out_h, int fit, float box[4]) {
+  double bw = w, bh = h;
+  if (fit == FIT_COVER) {
+    if ((double)out_w * h >= (double)out_h * w) bh = (double)w * out_h / out_w;
+    else bw = (double)h * out_w / out_h;
+  }
+  box[0] = (float)((w - bw) / 2);
+  box[1] = (float)((h - bh) / 2);
+  box[2] = (float)((w - bw) / 2 + bw);
+  box[3] = (float)((h - bh) / 2 + bh);
+}
+
+/* Normalises a whole RGB image (rows readable 16 bytes past the last) into out, mirrored as asked; 0 if no memory. */
+static int normalize_image(const unsigned char *pixels, uint32_t w, uint32_t h, float *out, const float *table, bool mirror_x, bool mirror_y) {
+  size_t stride = (size_t)w * 3, row_bytes = (stride + 16 + 15) & ~(size_t)15, float_bytes = (stride * sizeof(float) + 15) & ~(size_t)15;
+  unsigned char *scratch = (unsigned char *)aligned_alloc(16, row_bytes + float_bytes);
+  if (scratch == NULL) return 0;
+  memset(scratch, 0, row_bytes);
+  float *floats = (float *)(scratch + row_bytes);
+  for (size_t y = 0; y < h; y++) {
+    const unsigned char *row = pixels + y * stride;
+    if (mirror_x) mirror_row(row, scratch, w);
+    normalize_row(mirror_x ? scratch : row, floats, table, w);
+    store_row(out + (mirror_y ? h - 1 - y : y) * stride, floats, stride);
+  }
+#if defined(__SSE2__)
+  _mm_sfence();
+#endif
+  free(scratch);
+  return 1;
+}
+
+/* decode_into for an image of another size: decoded whole, resized as Pillow would (resample.c), normalised. */
+static int decode_resized_into(const unsigned char *bytes, size_t length, float *out, const float *table, uint32_t want_w, uint32_t want_h,
+                               bool mirror_x, bool mirror_y, int filter, int fit) {
+  unsigned char *pixels = NULL;
+  uint32_t w = 0, h = 0;
+  if (!decode_rgb(bytes, length, 0, 0, &pixels, &w, &h)) return 0;
+  float box[4];
+  fit_box(w, h, want_w, want_h, fit, box);
+  uint8_t *resized = dfl_resample(pixels, (int)w, (int)h, (int)want_w, (int)want_h, filter, box);
+  free(pixels);
+  int ok = resized != NULL && normalize_image(resized, want_w, want_h, out, table, mirror_x, mirror_y);
+  free(resized);
+  return ok;
+}
+
 static int decode_into(const unsigned char *bytes, size_t length, float *out, const float *table, uint32_t want_w, uint32_t want_h, bool mirror_x,
-                       bool mirror_y) {
+                       bool mirror_y, int filter, int fit) {
   size_t stride = (size_t)want_w * 3;
   struct jpeg_decompress_struct cinfo;
   struct error_manager jerr;
@@ -228,9 +287,13 @@ static int decode_into(const unsigned char *bytes, size_t length, float *out, co
   jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
   jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
   jpeg_read_header(&cinfo, TRUE);
-  if (needs_sharp(&cinfo) || cinfo.image_width != want_w || cinfo.image_height != want_h) {
+  if (needs_sharp(&cinfo)) {
     jpeg_destroy_decompress(&cinfo);
     return 0;
+  }
+  if (cinfo.image_width != want_w || cinfo.image_height != want_h) {
+    jpeg_destroy_decompress(&cinfo);
+    return decode_resized_into(bytes, length, out, table, want_w, want_h, mirror_x, mirror_y, filter, fit);
   }
   cinfo.out_color_space = JCS_RGB;
   jpeg_start_decompress(&cinfo);
@@ -267,6 +330,7 @@ struct normalize_target {
   const float *lut;
   uint32_t width, height;
   bool mirror_x, mirror_y;
+  int32_t filter, fit;
 };
 
 static int get_target(napi_env env, napi_value *argv, struct normalize_target *t) {
@@ -282,6 +346,8 @@ static int get_target(napi_env env, napi_value *argv, struct normalize_target *t
     return 0;
   if (napi_get_value_uint32(env, argv[4], &t->width) != napi_ok || napi_get_value_uint32(env, argv[5], &t->height) != napi_ok) return 0;
   if (napi_get_value_bool(env, argv[6], &t->mirror_x) != napi_ok || napi_get_value_bool(env, argv[7], &t->mirror_y) != napi_ok) return 0;
+  if (napi_get_value_int32(env, argv[8], &t->filter) != napi_ok || napi_get_value_int32(env, argv[9], &t->fit) != napi_ok) return 0;
+  if (t->filter < DFL_RESAMPLE_NEAREST || t->filter > DFL_RESAMPLE_BICUBIC || (t->fit != FIT_FILL && t->fit != FIT_COVER)) return 0;
   if ((size_t)offset + (size_t)t->width * 3 * t->height > out_length) return 0;
   t->out = (float *)out_data + offset;
   t->lut = (const float *)lut_data;
@@ -289,13 +355,14 @@ static int get_target(napi_env env, napi_value *argv, struct normalize_target *t
 }
 
 static napi_value decode_normalized(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8], result;
+  size_t argc = 10;
+  napi_value argv[10], result;
   void *bytes = NULL;
   size_t length = 0;
   struct normalize_target t;
-  int ok = napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= 8 && get_bytes(env, argv[0], &bytes, &length) && length >= 4 &&
-           get_target(env, argv, &t) && decode_into((const unsigned char *)bytes, length, t.out, t.lut, t.width, t.height, t.mirror_x, t.mirror_y);
+  int ok = napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= 10 && get_bytes(env, argv[0], &bytes, &length) && length >= 4 &&
+           get_target(env, argv, &t) &&
+           decode_into((const unsigned char *)bytes, length, t.out, t.lut, t.width, t.height, t.mirror_x, t.mirror_y, t.filter, t.fit);
   napi_get_boolean(env, ok, &result);
   return result;
 }
@@ -339,7 +406,7 @@ static void file_job_execute(napi_env env, void *data) {
   size_t length = 0;
   unsigned char *bytes = read_whole_file(job->path, &length);
   const struct normalize_target *t = &job->target;
-  job->ok = bytes != NULL && length >= 4 && decode_into(bytes, length, t->out, t->lut, t->width, t->height, t->mirror_x, t->mirror_y);
+  job->ok = bytes != NULL && length >= 4 && decode_into(bytes, length, t->out, t->lut, t->width, t->height, t->mirror_x, t->mirror_y, t->filter, t->fit);
   free(bytes);
 }
 
@@ -356,14 +423,14 @@ static void file_job_complete(napi_env env, napi_status status, void *data) {
 }
 
 static napi_value decode_file_normalized(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8], promise, name;
+  size_t argc = 10;
+  napi_value argv[10], promise, name;
   struct file_job *job = (struct file_job *)calloc(1, sizeof(struct file_job));
   size_t path_length = 0;
-  if (job == NULL || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 8 ||
+  if (job == NULL || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 10 ||
       napi_get_value_string_utf8(env, argv[0], NULL, 0, &path_length) != napi_ok || !get_target(env, argv, &job->target)) {
     free(job);
-    napi_throw_type_error(env, NULL, "decodeFileNormalized(path, out: Float32Array, offset, table: Float32Array(774), width, height, mirrorX, mirrorY)");
+    napi_throw_type_error(env, NULL, "decodeFileNormalized(path, out: Float32Array, offset, table: Float32Array(774), width, height, mirrorX, mirrorY, filter, fit)");
     return NULL;
   }
   job->path = (char *)malloc(path_length + 1);
@@ -378,15 +445,18 @@ static napi_value decode_file_normalized(napi_env env, napi_callback_info info) 
 }
 
 /*
- * decodeFile(path, width, height): Promise<{ width, height, data } | null>. decode for a file of exactly width x
- * height, read and decoded on libuv's pool (the evaluation loaders and the test API take images this way, so the
- * thread that runs the model never waits on a decode). null for anything the fast path does not take.
+ * decodeFile(path, width, height, filter, fit): Promise<{ width, height, data, sourceWidth, sourceHeight } | null>.
+ * A plain JPEG file decoded and brought to width x height as Pillow's resize would (filter 0 nearest, 1 bilinear,
+ * 2 bicubic; fit 0 fill, 1 cover: the centred part of the output's shape), all on libuv's pool: the evaluation
+ * loaders and the test API take images this way, so the thread running the model never waits on a decode. null for
+ * anything the fast path does not take (the caller's general path handles it and names what is wrong).
  */
 struct rgb_job {
   napi_async_work work;
   napi_deferred deferred;
   char *path;
-  uint32_t want_w, want_h, width, height;
+  uint32_t want_w, want_h, width, height, source_w, source_h;
+  int32_t filter, fit;
   unsigned char *pixels;
 };
 
@@ -394,8 +464,18 @@ static void rgb_job_execute(napi_env env, void *data) {
   (void)env;
   struct rgb_job *job = (struct rgb_job *)data;
   size_t length = 0;
-  unsigned char *bytes = read_whole_file(job->path, &length);
-  if (bytes != NULL && length >= 4 && !decode_rgb(bytes, length, job->want_w, job->want_h, &job->pixels, &job->width, &job->height)) job->pixels = NULL;
+  unsigned char *bytes = read_whole_file(job->path, &length), *decoded = NULL;
+  uint32_t w = 0, h = 0;
+  if (bytes != NULL && length >= 4 && decode_rgb(bytes, length, 0, 0, &decoded, &w, &h)) {
+    float box[4];
+    fit_box(w, h, job->want_w, job->want_h, job->fit, box);
+    job->pixels = dfl_resample(decoded, (int)w, (int)h, (int)job->want_w, (int)job->want_h, job->filter, box);
+    job->width = job->want_w;
+    job->height = job->want_h;
+    job->source_w = w;
+    job->source_h = h;
+    free(decoded);
+  }
   free(bytes);
 }
 
@@ -403,7 +483,12 @@ static void rgb_job_complete(napi_env env, napi_status status, void *data) {
   struct rgb_job *job = (struct rgb_job *)data;
   napi_value result;
   if (status == napi_ok && job->pixels != NULL) {
+    napi_value sw, sh;
     result = image_value(env, job->pixels, job->width, job->height);
+    napi_create_uint32(env, job->source_w, &sw);
+    napi_create_uint32(env, job->source_h, &sh);
+    napi_set_named_property(env, result, "sourceWidth", sw);
+    napi_set_named_property(env, result, "sourceHeight", sh);
   } else {
     free(job->pixels);
     napi_get_null(env, &result);
@@ -415,14 +500,16 @@ static void rgb_job_complete(napi_env env, napi_status status, void *data) {
 }
 
 static napi_value decode_file(napi_env env, napi_callback_info info) {
-  size_t argc = 3, path_length = 0;
-  napi_value argv[3], promise, name;
+  size_t argc = 5, path_length = 0;
+  napi_value argv[5], promise, name;
   struct rgb_job *job = (struct rgb_job *)calloc(1, sizeof(struct rgb_job));
-  if (job == NULL || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
+  if (job == NULL || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
       napi_get_value_string_utf8(env, argv[0], NULL, 0, &path_length) != napi_ok || napi_get_value_uint32(env, argv[1], &job->want_w) != napi_ok ||
-      napi_get_value_uint32(env, argv[2], &job->want_h) != napi_ok) {
+      napi_get_value_uint32(env, argv[2], &job->want_h) != napi_ok || napi_get_value_int32(env, argv[3], &job->filter) != napi_ok ||
+      napi_get_value_int32(env, argv[4], &job->fit) != napi_ok || job->want_w == 0 || job->want_h == 0 || job->filter < DFL_RESAMPLE_NEAREST ||
+      job->filter > DFL_RESAMPLE_BICUBIC || (job->fit != FIT_FILL && job->fit != FIT_COVER)) {
     free(job);
-    napi_throw_type_error(env, NULL, "decodeFile(path, width, height)");
+    napi_throw_type_error(env, NULL, "decodeFile(path, width, height, filter, fit)");
     return NULL;
   }
   job->path = (char *)malloc(path_length + 1);
@@ -432,6 +519,40 @@ static napi_value decode_file(napi_env env, napi_callback_info info) {
   napi_create_async_work(env, NULL, name, rgb_job_execute, rgb_job_complete, job, &job->work);
   napi_queue_async_work(env, job->work);
   return promise;
+}
+
+/*
+ * resample(data: Uint8Array, width, height, outWidth, outHeight, filter, box: Float32Array(4)): Uint8Array.
+ * resample.c for an image in JS (the general path's resize, after sharp decoded it): Pillow's bytes.
+ */
+static napi_value resample_image(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  void *data = NULL, *box_data = NULL;
+  size_t length = 0, box_length = 0, ignored;
+  napi_typedarray_type type, box_type;
+  napi_value ab;
+  uint32_t w, h, out_w, out_h;
+  int32_t filter;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 ||
+      napi_get_typedarray_info(env, argv[0], &type, &length, &data, &ab, &ignored) != napi_ok || type != napi_uint8_array ||
+      napi_get_value_uint32(env, argv[1], &w) != napi_ok || napi_get_value_uint32(env, argv[2], &h) != napi_ok ||
+      napi_get_value_uint32(env, argv[3], &out_w) != napi_ok || napi_get_value_uint32(env, argv[4], &out_h) != napi_ok ||
+      napi_get_value_int32(env, argv[5], &filter) != napi_ok || napi_get_typedarray_info(env, argv[6], &box_type, &box_length, &box_data, &ab, &ignored) != napi_ok ||
+      box_type != napi_float32_array || box_length != 4 || length != (size_t)w * h * 3 || out_w == 0 || out_h == 0 || filter < DFL_RESAMPLE_NEAREST ||
+      filter > DFL_RESAMPLE_BICUBIC) {
+    napi_throw_type_error(env, NULL, "resample(data: Uint8Array, width, height, outWidth, outHeight, filter, box: Float32Array(4))");
+    return NULL;
+  }
+  uint8_t *resized = dfl_resample((const uint8_t *)data, (int)w, (int)h, (int)out_w, (int)out_h, filter, (const float *)box_data);
+  if (resized == NULL) {
+    napi_throw_error(env, NULL, "resample: out of memory");
+    return NULL;
+  }
+  napi_value buffer, array;
+  napi_create_external_arraybuffer(env, resized, (size_t)out_w * out_h * 3, free_pixels, NULL, &buffer);
+  napi_create_typedarray(env, napi_uint8_array, (size_t)out_w * out_h * 3, buffer, 0, &array);
+  return array;
 }
 
 NAPI_MODULE_INIT() {
@@ -444,5 +565,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "decodeFileNormalized", fn);
   napi_create_function(env, "decodeFile", NAPI_AUTO_LENGTH, decode_file, NULL, &fn);
   napi_set_named_property(env, exports, "decodeFile", fn);
+  napi_create_function(env, "resample", NAPI_AUTO_LENGTH, resample_image, NULL, &fn);
+  napi_set_named_property(env, exports, "resample", fn);
   return exports;
 }

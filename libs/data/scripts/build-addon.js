@@ -26,7 +26,7 @@ try {
 }
 // leave an up-to-date addon alone: processes using it (everyone sharing the checkout) never see it disappear
 const addon = path.join(root, 'build', 'Release', 'dfl_jpeg.node');
-const sources = ['binding.gyp', 'native/jpeg_decode.c'];
+const sources = ['binding.gyp', 'native/jpeg_decode.c', 'native/resample.c', 'native/resample.h'];
 const newest = Math.max(...sources.map((f) => fs.statSync(path.join(root, f)).mtimeMs), fs.statSync(__filename).mtimeMs);
 if (fs.existsSync(addon) && fs.statSync(addon).mtimeMs > newest && process.env.DFL_JPEG_ADDON !== 'rebuild') {
   console.log('@dfl/data: build/Release/dfl_jpeg.node is up to date');

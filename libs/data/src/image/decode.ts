@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
-import { sharpKernel, type Interpolation } from './input-config';
+import type { Interpolation } from './input-config';
+import { fitBox, resize } from './resample';
 import type { RgbImage } from './rgb-image';
 
 export interface DecodeOptions {
@@ -14,8 +15,9 @@ export interface DecodeOptions {
 
 /**
  * Decodes JPEG, PNG or WebP (a path or the bytes) to RGB with sharp: EXIF orientation applied, grayscale expanded
- * to RGB, alpha flattened onto black, optionally resized in the same libvips pipeline (JPEG shrink-on-load makes
- * that much cheaper than resizing afterwards). Truncated or corrupt files throw instead of giving grey pixels.
+ * to RGB, alpha flattened onto black, then (with `size`) brought to the size as Pillow's Image.resize would
+ * (`resize`: the bytes torchvision's Resize gives a PIL image, so the JPEG fast path and this path agree too).
+ * Truncated or corrupt files throw instead of giving grey pixels.
  */
 export async function decodeImage(input: string | Buffer, options: DecodeOptions = {}): Promise<RgbImage> {
   // orienting at input (rather than with .autoOrient()) makes `extract` take the crop from the displayed image
@@ -23,12 +25,12 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     ? sharp(input, { failOn: 'truncated', autoOrient: true }).extract(options.crop)
     : sharp(input, { failOn: 'truncated' }).autoOrient();
   pipeline = pipeline.flatten({ background: { r: 0, g: 0, b: 0 } });
-  if (options.size !== undefined) {
-    const { width, height } = typeof options.size === 'number' ? { width: options.size, height: options.size } : options.size;
-    pipeline = pipeline.resize(width, height, { fit: options.fit ?? 'fill', kernel: sharpKernel(options.interpolation ?? 'bilinear') });
-  }
   const { data, info } = await pipeline.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
+  const image = { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
+  if (options.size === undefined) return image;
+  const { width, height } = typeof options.size === 'number' ? { width: options.size, height: options.size } : options.size;
+  if (width === image.width && height === image.height) return image;
+  return resize(image, width, height, options.interpolation ?? 'bilinear', fitBox(image.width, image.height, width, height, options.fit ?? 'fill'));
 }
 
 function toRgb(data: Buffer, channels: number, pixels: number): Uint8Array {
@@ -68,13 +70,16 @@ export async function sharpToImage(pipeline: Sharp): Promise<RgbImage> {
   return { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
 }
 
-/** Resizes (squashes) an image to width × height with sharp. */
+/** Resizes (squashes) an image to width × height, as Pillow's Image.resize. */
 export async function resizeImage(image: RgbImage, width: number, height: number, interpolation: Interpolation = 'bilinear'): Promise<RgbImage> {
   if (image.width === width && image.height === height) return image;
-  return sharpToImage(sharpFromImage(image).resize(width, height, { fit: 'fill', kernel: sharpKernel(interpolation) }));
+  return resize(image, width, height, interpolation);
 }
 
-/** Crops a rectangle and resizes it to width × height in one sharp pipeline. */
+/**
+ * Crops a rectangle and resizes it to width × height, as torchvision's resized_crop does to a PIL image (crop,
+ * then Image.resize: pixels outside the rectangle play no part).
+ */
 export async function cropResize(
   image: RgbImage,
   crop: { left: number; top: number; width: number; height: number },
@@ -82,11 +87,17 @@ export async function cropResize(
   height: number,
   interpolation: Interpolation = 'bilinear',
 ): Promise<RgbImage> {
-  return sharpToImage(
-    sharpFromImage(image)
-      .extract(crop)
-      .resize(width, height, { fit: 'fill', kernel: sharpKernel(interpolation) }),
-  );
+  return resize(cropImage(image, crop), width, height, interpolation);
+}
+
+/** A copy of an integer rectangle of an image. */
+function cropImage(image: RgbImage, crop: { left: number; top: number; width: number; height: number }): RgbImage {
+  const data = new Uint8Array(crop.width * crop.height * 3);
+  for (let y = 0; y < crop.height; y++) {
+    const from = ((crop.top + y) * image.width + crop.left) * 3;
+    data.set(image.data.subarray(from, from + crop.width * 3), y * crop.width * 3);
+  }
+  return { width: crop.width, height: crop.height, data };
 }
 
 /** Encodes an image (PNG for lossless, JPEG at a quality otherwise). */

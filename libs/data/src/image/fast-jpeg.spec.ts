@@ -43,61 +43,82 @@ withAddon('JPEG fast path (native/jpeg_decode.c)', () => {
     }
   });
 
-  it('decodes a file of the expected size off the main thread to the pixels of sharp, and declines the rest', async () => {
+  // every resize and fit the loaders use: the fast path must give the general path's bytes (sharp's decode, then
+  // Pillow's resize), whatever the size
+  const resizes = [
+    { interpolation: 'bilinear', fit: 'fill' },
+    { interpolation: 'bicubic', fit: 'cover' },
+    { interpolation: 'nearest', fit: 'fill' },
+  ] as const;
+
+  it('decodes and resizes a file off the main thread to the bytes of the general path, and declines the rest', async () => {
     const dir = tempDir('dfl-fastjpeg-rgb-');
     const file = path.join(dir, 'a.jpg');
     await raw(30, 18).jpeg({ quality: 85 }).toFile(file);
-    const fast = await decodeJpegFile(file, 30, 18);
-    const slow = await decodeImage(file);
-    expect([fast?.width, fast?.height]).toEqual([30, 18]);
-    expect(Buffer.from(fast!.data).equals(Buffer.from(slow.data))).toBe(true);
-    await expect(decodeJpegFile(file, 18, 30)).resolves.toBeNull(); // another size: sharp resamples it
-    await expect(decodeJpegFile(path.join(dir, 'gone.jpg'), 30, 18)).resolves.toBeNull();
+    for (const [w, h] of [[30, 18], [16, 16], [45, 20]]) {
+      for (const resize of resizes) {
+        const fast = await decodeJpegFile(file, w, h, resize);
+        const slow = await decodeImage(file, { size: { width: w, height: h }, ...resize });
+        expect([fast?.image.width, fast?.image.height, fast?.sourceWidth, fast?.sourceHeight]).toEqual([w, h, 30, 18]);
+        expect(Buffer.from(fast!.image.data).equals(Buffer.from(slow.data))).toBe(true);
+      }
+    }
+    const fill = resizes[0];
+    await expect(decodeJpegFile(path.join(dir, 'gone.jpg'), 30, 18, fill)).resolves.toBeNull();
     await raw(30, 18).jpeg().withMetadata({ orientation: 6 }).toFile(path.join(dir, 'exif.jpg'));
-    await expect(decodeJpegFile(path.join(dir, 'exif.jpg'), 30, 18)).resolves.toBeNull();
+    await expect(decodeJpegFile(path.join(dir, 'exif.jpg'), 30, 18, fill)).resolves.toBeNull();
   });
 
-  it('decodes a file straight into normalised floats off the main thread: the floats of decode + writeNormalized', async () => {
+  it('decodes a file straight into normalised floats off the main thread: the floats of decode + resize + writeNormalized', async () => {
     const dir = tempDir('dfl-fastjpeg-file-');
     const file = path.join(dir, 'a.jpg');
     await raw(33, 21).jpeg({ quality: 90 }).toFile(file);
     const mean = [0.485, 0.456, 0.406] as const;
     const std = [0.229, 0.224, 0.225] as const;
     const lut = normalizationTable(mean, std);
-    const pixels = 33 * 21 * 3;
-    const image = decodeJpegFast(readFileSync(file))!;
-    for (const mirror of [{ horizontal: false, vertical: false }, { horizontal: true, vertical: false }, { horizontal: true, vertical: true }]) {
-      const want = new Float32Array(pixels + 5);
-      writeNormalized(image, mean, std, want, 5, mirror);
-      const got = new Float32Array(pixels + 5).fill(7);
-      await expect(decodeJpegFileNormalizedInto(file, got, 5, lut, 33, 21, mirror)).resolves.toBe(true);
-      expect(got).toEqual(want.map((v, i) => (i < 5 ? 7 : v))); // written at the offset, nothing before it
+    const mirrors = [{ horizontal: false, vertical: false }, { horizontal: true, vertical: false }, { horizontal: true, vertical: true }];
+    // the image's own size (the streaming path), and two others (decode, resize, then normalise)
+    for (const [w, h] of [[33, 21], [20, 20], [40, 17]]) {
+      const pixels = w * h * 3;
+      for (const resize of resizes) {
+        const image = await decodeImage(file, { size: { width: w, height: h }, ...resize });
+        for (const mirror of mirrors) {
+          const want = new Float32Array(pixels + 5);
+          writeNormalized(image, mean, std, want, 5, mirror);
+          const got = new Float32Array(pixels + 5).fill(7);
+          await expect(decodeJpegFileNormalizedInto(file, got, 5, lut, w, h, mirror, resize)).resolves.toBe(true);
+          expect(got).toEqual(want.map((v, i) => (i < 5 ? 7 : v))); // written at the offset, nothing before it
+        }
+      }
     }
-    // false, for the general path to handle: another size, a missing file, not a JPEG, EXIF orientation
+    // false, for the general path to handle: a missing file, not a JPEG, EXIF orientation
+    const pixels = 33 * 21 * 3;
     const out = new Float32Array(pixels);
-    const none = { horizontal: false, vertical: false };
-    await expect(decodeJpegFileNormalizedInto(file, out, 0, lut, 21, 33, none)).resolves.toBe(false);
-    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'gone.jpg'), out, 0, lut, 33, 21, none)).resolves.toBe(false);
+    const none = mirrors[0];
+    const fill = resizes[0];
+    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'gone.jpg'), out, 0, lut, 33, 21, none, fill)).resolves.toBe(false);
     writeFileSync(path.join(dir, 'text.jpg'), 'not a jpeg at all');
-    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'text.jpg'), out, 0, lut, 33, 21, none)).resolves.toBe(false);
+    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'text.jpg'), out, 0, lut, 33, 21, none, fill)).resolves.toBe(false);
     await raw(33, 21).jpeg().withMetadata({ orientation: 6 }).toFile(path.join(dir, 'exif.jpg'));
-    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'exif.jpg'), out, 0, lut, 33, 21, none)).resolves.toBe(false);
+    await expect(decodeJpegFileNormalizedInto(path.join(dir, 'exif.jpg'), out, 0, lut, 33, 21, none, fill)).resolves.toBe(false);
     // an output too small for the image is refused before any work is queued
-    expect(() => decodeJpegFileNormalizedInto(file, new Float32Array(pixels - 1), 0, lut, 33, 21, none)).toThrow(/decodeFileNormalized/);
+    expect(() => decodeJpegFileNormalizedInto(file, new Float32Array(pixels - 1), 0, lut, 33, 21, none, fill)).toThrow(/decodeFileNormalized/);
   });
 
-  it('loadImage takes it only when no resampling is needed, and still names bad files', async () => {
+  it('loadImage gives the bytes of the general path at any size, and still names bad files', async () => {
     const dir = tempDir('dfl-fastjpeg-');
     const file = path.join(dir, 'a.jpg');
-    await raw(32, 32).jpeg().toFile(file);
+    await raw(32, 24).jpeg().toFile(file);
     for (const size of [32, 20]) {
-      const viaLoad = await loadImage(file, size, 'bilinear');
-      const viaSharp = await decodeImage(file, { size, interpolation: 'bilinear' });
-      expect(Buffer.from(viaLoad.data).equals(Buffer.from(viaSharp.data))).toBe(true);
-      // with the shown rectangle (landmarks for SBI): the same pixels, and the whole image shown
-      const withRect = await loadImageWithRect(file, size, 'bilinear');
-      expect(Buffer.from(withRect.image.data).equals(Buffer.from(viaSharp.data))).toBe(true);
-      expect(withRect.rect).toEqual({ left: 0, top: 0, width: 32, height: 32 });
+      for (const fit of ['fill', 'cover'] as const) {
+        const viaLoad = await loadImage(file, size, 'bilinear', fit);
+        const viaSharp = await decodeImage(file, { size, interpolation: 'bilinear', fit });
+        expect(Buffer.from(viaLoad.data).equals(Buffer.from(viaSharp.data))).toBe(true);
+        // with the shown rectangle (landmarks for SBI): the same pixels, and the part of the image shown
+        const withRect = await loadImageWithRect(file, size, 'bilinear', fit);
+        expect(Buffer.from(withRect.image.data).equals(Buffer.from(viaSharp.data))).toBe(true);
+        expect(withRect.rect).toEqual(fit === 'fill' ? { left: 0, top: 0, width: 32, height: 24 } : { left: 4, top: 0, width: 24, height: 24 });
+      }
     }
     const truncated = path.join(dir, 't.jpg');
     writeFileSync(truncated, readFileSync(file).subarray(0, 300));

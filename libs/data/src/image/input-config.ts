@@ -11,8 +11,3 @@ export interface ImageInputConfig {
 }
 
 export type Interpolation = 'bilinear' | 'bicubic' | 'nearest';
-
-/** sharp's kernel name for an interpolation. */
-export function sharpKernel(interpolation: Interpolation): 'linear' | 'cubic' | 'nearest' {
-  return interpolation === 'bilinear' ? 'linear' : interpolation === 'bicubic' ? 'cubic' : 'nearest';
-}

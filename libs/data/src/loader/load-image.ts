@@ -52,11 +52,11 @@ async function load(
   wantRect: boolean,
 ): Promise<{ image: RgbImage; rect: CropRect | null }> {
   try {
-    // the fast path only when no resampling is needed (no face crop, the image already at the input size), so its
-    // pixels are sharp's; else, or when it cannot take the file, sharp decodes it. A plain JPEG has no EXIF
-    // orientation, so what it shows is the whole decoded image.
-    const fast = !face && hasFastJpeg() && /\.jpe?g$/i.test(path) ? await decodeJpegFile(path, size, size) : null;
-    if (fast) return { image: fast, rect: wantRect ? visibleRect(size, size, null, fit) : null };
+    // a plain JPEG without a face crop: decoded and resized on libuv's pool, the bytes the general path would give
+    // (same decoder, same resize); else, or when it cannot take the file, sharp decodes it. A plain JPEG has no
+    // EXIF orientation, so the displayed image is the stored one.
+    const fast = !face && hasFastJpeg() && /\.jpe?g$/i.test(path) ? await decodeJpegFile(path, size, size, { interpolation, fit }) : null;
+    if (fast) return { image: fast.image, rect: wantRect ? visibleRect(fast.sourceWidth, fast.sourceHeight, null, fit) : null };
     if (face || wantRect) return await decodeCropped(path, size, interpolation, fit, face, wantRect);
     return { image: await decodeImage(path, { size, interpolation, fit }), rect: null };
   } catch (err) {

@@ -70,20 +70,21 @@ const NO_MIRROR: Mirror = { horizontal: false, vertical: false };
 
 /**
  * {@link samplePreparer} writing the sample's normalised floats into `out` at `offset` (what the loader's workers
- * run). A plain JPEG of the input size, with at most mirrors to apply and no face crop or pseudo-fake, goes through
- * the fused native decode-and-normalise (the same floats, no intermediate image); everything else through the
- * general path. The mirror draws come from the sample's generator exactly as in the general path.
+ * run). A plain JPEG, with at most mirrors to apply and no face crop or pseudo-fake, goes through the fused native
+ * decode-resize-normalise (the same floats, no intermediate image); everything else through the general path.
+ * The mirror draws come from the sample's generator exactly as in the general path.
  */
 export function samplePreparerInto(settings: PrepareSettings): (sample: StreamSample, out: Float32Array, offset: number) => Promise<void> {
   const { input, augment } = settings;
   const general = samplePreparer(settings);
   const table = normalizationTable(input.mean, input.std);
+  const resize = { interpolation: input.interpolation, fit: settings.fit ?? 'fill' } as const;
   const fusable = hasFastJpeg() && (!augment || augment.mirrorsOnly);
   const noPixels = createImage(0, 0); // mirrors-only pipelines never read it
   // a missing or unreadable file gives false: the general path then names what is wrong with it
   const fused = (file: string, out: Float32Array, offset: number, mirror: Mirror): Promise<boolean> | boolean => {
     // in the loader's thread: read and decode on libuv's pool, so the cores decode while this thread hands out work
-    if (!settings.syncReads) return decodeJpegFileNormalizedInto(file, out, offset, table, input.size, input.size, mirror);
+    if (!settings.syncReads) return decodeJpegFileNormalizedInto(file, out, offset, table, input.size, input.size, mirror, resize);
     // in a worker thread, which does nothing else: reading the (small) file here saves the promise machinery
     let bytes: Buffer;
     try {
@@ -91,7 +92,7 @@ export function samplePreparerInto(settings: PrepareSettings): (sample: StreamSa
     } catch {
       return false;
     }
-    return decodeJpegNormalizedInto(bytes, out, offset, table, input.size, input.size, mirror);
+    return decodeJpegNormalizedInto(bytes, out, offset, table, input.size, input.size, mirror, resize);
   };
   return async (sample, out, offset) => {
     if (fusable && sample.fake === 0 && !sample.item.face && /\.jpe?g$/i.test(sample.item.path)) {
