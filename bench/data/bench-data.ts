@@ -1,13 +1,14 @@
 /*
  * Data pipeline throughput and memory (not a test: prints figures).
  *   node --expose-gc -r @swc-node/register bench/data/bench-data.ts [--files 400] [--rounds 3] [--rss 1000,5000,10000,20000] [--rss-only]
- *                                                                   [--workers N] [--rss-workers N]
+ *                                                                   [--workers N] [--rss-workers N] [--resize-from 320]
  * 1. decode + resize 256 + hflip + vflip + normalise, images/s, through createBatchLoader, in the loader's thread
  *    (workers 0: the JPEG fast path, or sharp, decodes on libuv's pool) and with worker threads (--workers, default
  *    one per CPU); each batch is released once counted, as the training loop releases it after its step;
  * 2. the same plus SBI (one pseudo-fake per real image: twice the samples);
  * 3. PIL + torchvision (0.14, /usr/bin/python3) on the same files and transforms, in the same run, with the ratio;
  *    single process (num_workers=0) and num_workers=2 (this machine has 2 cores);
+ * 3b. decode + resize 320 -> 256 + the same transforms, dfl in-thread against torchvision (--resize-from S, 0 skips);
  * 4. RSS while streaming 1k..20k images (the files are reused cyclically under distinct names), with the worker
  *    threads `dfl run` would use (defaultWorkers: none on 2 CPUs) unless --rss-workers says.
  */
@@ -32,12 +33,15 @@ const WORKERS = Number(arg('workers', String(availableParallelism())));
 const SIZE = 256;
 const input = { size: SIZE, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], interpolation: 'bilinear' } as const;
 
-async function makeFiles(dir: string): Promise<DatasetItem[]> {
+/** `--resize-from S`: the second scenario's JPEGs are S px, resized to the 256 px input (0: skip it). */
+const RESIZE_FROM = Number(arg('resize-from', '320'));
+
+async function makeFiles(dir: string, size = SIZE): Promise<DatasetItem[]> {
   mkdirSync(dir, { recursive: true });
   const items: DatasetItem[] = [];
   for (let i = 0; i < FILES; i++) {
     const file = path.join(dir, `f${i}.jpg`);
-    writeFileSync(file, await demoImage(SIZE, i % 2 === 1, new SeededRandom(i)));
+    writeFileSync(file, await demoImage(size, i % 2 === 1, new SeededRandom(i)));
     items.push({ path: file, name: `f${i}.jpg`, label: 0 });
   }
   return items;
@@ -116,6 +120,35 @@ async function throughput(items: DatasetItem[], listFile: string, flips: Steps):
   process.stdout.write(`  all rounds (img/s): dfl workers ${fmt(rates.seedW)} | dfl in-thread ${fmt(rates.seed0)} | sbi workers ${fmt(rates.sbiW)} | sbi in-thread ${fmt(rates.sbi0)} | tv0 ${fmt(rates.tv0)} | tv2 ${fmt(rates.tv2)}\n`);
 }
 
+/**
+ * Most datasets need resizing: the same transforms on larger JPEGs, resized to the input (the loader's Pillow-exact
+ * resize, in C on the fast path; Resize on PIL images for torchvision, the same bytes). In-thread against both
+ * torchvision settings, interleaved.
+ */
+async function resizeThroughput(items: DatasetItem[], listFile: string, flips: Steps): Promise<void> {
+  const loader = makeLoader(items, flips, 0);
+  for await (const _ of loader.epoch(99)) break;
+  const rates: Record<'dfl' | 'tv0' | 'tv2', Rate[]> = { dfl: [], tv0: [], tv2: [] };
+  const load: string[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    load.push(loadavg()[0].toFixed(1));
+    rates.dfl.push(await nodeRate(loader, r));
+    rates.tv0.push(torchRate(listFile, 0));
+    rates.tv2.push(torchRate(listFile, 2));
+  }
+  await loader.close();
+  const wall = (xs: Rate[]) => median(xs.map((x) => x.perSecond));
+  const cpu = (xs: Rate[]) => median(xs.map((x) => x.cpuMs));
+  process.stdout.write(`decode + resize ${RESIZE_FROM} -> ${SIZE} (bilinear) + hflip + vflip + normalise (median of ${ROUNDS} rounds; load ${load.join(', ')})\n`);
+  process.stdout.write(`  ${'dfl createBatchLoader, in-thread (workers 0)'.padEnd(60)} ${wall(rates.dfl).toFixed(0).padStart(5)} img/s  ${cpu(rates.dfl).toFixed(2).padStart(5)} CPU ms/img\n`);
+  process.stdout.write(`  ${'PIL + torchvision 0.14, DataLoader num_workers=0'.padEnd(60)} ${wall(rates.tv0).toFixed(0).padStart(5)} img/s  ${cpu(rates.tv0).toFixed(2).padStart(5)} CPU ms/img\n`);
+  process.stdout.write(`  ${'PIL + torchvision 0.14, DataLoader num_workers=2'.padEnd(60)} ${wall(rates.tv2).toFixed(0).padStart(5)} img/s\n`);
+  process.stdout.write(
+    `  ratios (same run): dfl/torchvision num_workers=0 ${(wall(rates.dfl) / wall(rates.tv0)).toFixed(2)}x, /num_workers=2 ${(wall(rates.dfl) / wall(rates.tv2)).toFixed(2)}x; ` +
+      `best dfl/best torchvision ${(wall(rates.dfl) / Math.max(wall(rates.tv0), wall(rates.tv2))).toFixed(2)}x\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dfl-bench-data-'));
   try {
@@ -126,6 +159,12 @@ async function main(): Promise<void> {
     const flips = [{ name: 'hflip', p: 0.5 }, { name: 'vflip', p: 0.5 }];
     await nodeRate(makeLoader(items.slice(0, 64), flips, 0), 99); // warm-up: page cache, sharp/libvips init, JIT
     if (!RSS_ONLY) await throughput(items, listFile, flips);
+    if (!RSS_ONLY && RESIZE_FROM > 0) {
+      const larger = await makeFiles(path.join(dir, 'img-resize'), RESIZE_FROM);
+      const largerList = path.join(dir, 'files-resize.txt');
+      writeFileSync(largerList, larger.map((i) => i.path).join('\n'));
+      await resizeThroughput(larger, largerList, flips);
+    }
     // memory: stream up to max(RSS_POINTS) images through one loader, sampling RSS at each point
     const total = Math.max(...RSS_POINTS);
     const many: DatasetItem[] = Array.from({ length: total }, (_, i) => ({ ...items[i % items.length], name: `n${i}.jpg` }));
