@@ -12,9 +12,21 @@ export const NATIVE_BACKEND = 'native';
 
 export type NativeRegistration = { ok: true; threads?: number; kernels?: string[] } | { ok: false; reason: string };
 
-/** Training BatchNorm over the last axis: the same contract as `batchNormTraining` (batch-norm-training.ts). */
+/** The activations the native training BatchNorm can apply in its own passes (forward and gradient). */
+export type NativeBatchNormActivation = 'relu' | 'relu6' | 'silu';
+
+/**
+ * Kernel the package registers on `native` when its training BatchNorm takes `activation`: checked by name before
+ * passing one, since a package without it would ignore the argument and return BatchNorm alone.
+ */
+export const NATIVE_BATCH_NORM_ACT_KERNEL = 'DflBatchNormAct';
+
+/**
+ * Training BatchNorm over the last axis: the same contract as `batchNormTraining` (batch-norm-training.ts); with
+ * `activation`, y is activation(BatchNorm(x)) and its gradient includes the activation's.
+ */
 export type NativeBatchNormTraining = (
-  x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number,
+  x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number, activation?: NativeBatchNormActivation,
 ) => { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D };
 
 export interface NativeEngineModule {

@@ -8,7 +8,8 @@ import { readSafetensorsFile, toFloat32 } from './safetensors';
 
 // Training is what matters: with the fixture weights, the training-mode cross-entropy gradient of every parameter
 // must match PyTorch's (per parameter: sum and L2 norm, from ../../fixtures/make_parity_fixtures.py). Run on the
-// engine training uses (wasm with our gradient kernels; cpu if wasm is missing).
+// engine training uses (wasm with our gradient kernels; cpu if wasm is missing), or on DFL_TEST_ENGINE=cpu / native
+// (native: its fused BatchNorm + activation; it must load then).
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'parity');
 const PARITY = (process.env.DFL_PARITY ?? 'resnet18,efficientnet_b0,mobilenet_v2,mobilenet_v3_small,mobilenet_v3_large').split(',');
 // Training-mode BatchNorm over 8 images (1x1 maps in the last stages) amplifies float32 rounding: the wasm engine's
@@ -21,8 +22,13 @@ const ABS = 2e-5;
 jest.setTimeout(120_000);
 
 beforeAll(async () => {
+  const requested = process.env.DFL_TEST_ENGINE;
+  if (requested === 'cpu' || requested === 'native') {
+    await selectEngine(requested);
+    return;
+  }
   try {
-    await selectEngine(process.env.DFL_TEST_ENGINE === 'cpu' ? 'cpu' : 'wasm');
+    await selectEngine('wasm');
   } catch {
     await selectEngine('cpu');
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SeededRandom } from '@dfl/core';
-import { batchNormTraining } from '../../engine/batch-norm-training';
+import { batchNormTraining, fusedBatchNormActivationTraining } from '../../engine/batch-norm-training';
 import { kaimingNormalFanOut, normalInit, uniformInit } from './init';
 import { Module, Sequential, type ForwardContext } from './module';
 import { backendHas, FUSED_CONV2D_SILU_KERNEL, FUSED_DEPTHWISE_CONV2D_SILU_KERNEL, silu } from './silu';
@@ -141,11 +141,29 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
+    return this.forwardActivated(x, ctx, null);
+  }
+
+  /**
+   * `act(forward(x))`. In training on the `native` engine, ReLU, ReLU6 and SiLU run inside BatchNorm's own passes
+   * (forward and gradient); elsewhere, and in inference, BatchNorm then the activation as separate ops.
+   */
+  forwardActivated(x: tf.Tensor, ctx: ForwardContext, act: ActivationName | null): tf.Tensor {
     if (!ctx.training) {
-      return tf.batchNorm(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
+      const y = tf.batchNorm(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
+      return act ? activate(y, act) : y;
     }
+    const gamma = this.weight as tf.Tensor1D;
+    const beta = this.bias as tf.Tensor1D;
+    const fusable = act === 'relu' || act === 'relu6' || act === 'silu' ? act : null;
+    const fused = fusable ? fusedBatchNormActivationTraining(x, gamma, beta, this.eps, fusable) : undefined;
     // One differentiable op with a cheap hand-written gradient (the engine's), instead of differentiating tf.moments.
-    const { y, mean, variance } = batchNormTraining(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.eps);
+    const { y, mean, variance } = fused ?? batchNormTraining(x, gamma, beta, this.eps);
+    this.updateRunningStatistics(x, mean, variance);
+    return fused || !act ? y : activate(y, act);
+  }
+
+  private updateRunningStatistics(x: tf.Tensor, mean: tf.Tensor1D, variance: tf.Tensor1D): void {
     const n = x.size / x.shape[x.rank - 1];
     const m = this.momentum;
     // The running-statistics update is state, not part of the loss: no gradient flows back through it.
@@ -160,7 +178,6 @@ export class BatchNorm2d extends Module {
     this.runningVar.assign(newVar);
     newMean.dispose();
     newVar.dispose();
-    return y;
   }
 }
 
@@ -282,16 +299,14 @@ export function globalAvgPool(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * conv -> BatchNorm -> activation. With `ctx.folded` (BackboneModel.inference) the BatchNorm is folded into the
+ * conv -> BatchNorm -> activation; in training on `native`, ReLU / ReLU6 / SiLU run inside BatchNorm's kernels
+ * (BatchNorm2d.forwardActivated). With `ctx.folded` (BackboneModel.inference) the BatchNorm is folded into the
  * convolution once (filter * s, shift - mean * s with s = gamma / sqrt(var + eps)) and ReLU / ReLU6 (SiLU on
  * `native`) fused into the kernel: one op instead of three, and a filter that stays the same tensor across calls
  * (XNNPACK packs it once).
  */
 export function convBnAct(conv: Conv2d, bn: BatchNorm2d, x: tf.Tensor, ctx: ForwardContext, act: ActivationName | null): tf.Tensor {
-  if (ctx.training || !ctx.folded) {
-    const y = bn.forward(conv.forward(x), ctx);
-    return act ? activate(y, act) : y;
-  }
+  if (ctx.training || !ctx.folded) return bn.forwardActivated(conv.forward(x), ctx, act);
   let entry = ctx.folded.get(conv);
   if (!entry) {
     const folded = tf.tidy(() => {
