@@ -67,30 +67,38 @@ static int get_bytes(napi_env env, napi_value value, void **bytes, size_t *lengt
   return napi_get_typedarray_info(env, value, &type, length, bytes, &ab, &offset) == napi_ok && type == napi_uint8_array;
 }
 
+/* libjpeg's errors and warnings longjmp to jerr->jump (set by the caller, whose frame must still be live). */
+static void use_error_manager(struct jpeg_decompress_struct *cinfo, struct error_manager *jerr) {
+  cinfo->err = jpeg_std_error(&jerr->pub);
+  jerr->pub.error_exit = on_error;
+  jerr->pub.emit_message = on_message;
+}
+
+/* Starts decoding bytes: the header, and the markers needs_sharp looks at (call after the setjmp). */
+static void read_header(struct jpeg_decompress_struct *cinfo, const unsigned char *bytes, size_t length) {
+  jpeg_create_decompress(cinfo);
+  jpeg_mem_src(cinfo, bytes, (unsigned long)length);
+  jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_save_markers(cinfo, JPEG_APP0 + 2, 0xFFFF);
+  jpeg_read_header(cinfo, TRUE);
+}
+
 /*
  * Decodes a plain JPEG to 8-bit RGB in a malloc'd array (*pixels; the caller frees it): 1 on success, 0 when this
- * cannot decode it exactly as sharp would, or when want_w/want_h are non-zero and the image is another size
- * (known from the header, before any decoding). Touches no JS value: runs on libuv's pool as well.
+ * cannot decode it exactly as sharp would. Touches no JS value: runs on libuv's pool as well.
  */
-static int decode_rgb(const unsigned char *bytes, size_t length, uint32_t want_w, uint32_t want_h, unsigned char **pixels, uint32_t *width,
-                      uint32_t *height) {
+static int decode_rgb(const unsigned char *bytes, size_t length, unsigned char **pixels, uint32_t *width, uint32_t *height) {
   struct jpeg_decompress_struct cinfo;
   struct error_manager jerr;
   unsigned char *volatile out = NULL;
-  cinfo.err = jpeg_std_error(&jerr.pub);
-  jerr.pub.error_exit = on_error;
-  jerr.pub.emit_message = on_message;
+  use_error_manager(&cinfo, &jerr);
   if (setjmp(jerr.jump)) {
     jpeg_destroy_decompress(&cinfo);
     free(out);
     return 0;
   }
-  jpeg_create_decompress(&cinfo);
-  jpeg_mem_src(&cinfo, bytes, (unsigned long)length);
-  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
-  jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
-  jpeg_read_header(&cinfo, TRUE);
-  if (needs_sharp(&cinfo) || (want_w != 0 && (cinfo.image_width != want_w || cinfo.image_height != want_h))) {
+  read_header(&cinfo, bytes, length);
+  if (needs_sharp(&cinfo)) {
     jpeg_destroy_decompress(&cinfo);
     return 0;
   }
@@ -146,7 +154,7 @@ static napi_value decode(napi_env env, napi_callback_info info) {
   uint32_t width = 0, height = 0;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return null_value;
   if (!get_bytes(env, argv[0], &bytes, &length) || length < 4) return null_value;
-  if (!decode_rgb((const unsigned char *)bytes, length, 0, 0, &pixels, &width, &height)) return null_value;
+  if (!decode_rgb((const unsigned char *)bytes, length, &pixels, &width, &height)) return null_value;
   return image_value(env, pixels, width, height);
 }
 
@@ -258,7 +266,7 @@ static int decode_resized_into(const unsigned char *bytes, size_t length, float 
                                bool mirror_x, bool mirror_y, int filter, int fit) {
   unsigned char *pixels = NULL;
   uint32_t w = 0, h = 0;
-  if (!decode_rgb(bytes, length, 0, 0, &pixels, &w, &h)) return 0;
+  if (!decode_rgb(bytes, length, &pixels, &w, &h)) return 0;
   float box[4];
   fit_box(w, h, want_w, want_h, fit, box);
   uint8_t *resized = dfl_resample(pixels, (int)w, (int)h, (int)want_w, (int)want_h, filter, box);
@@ -274,19 +282,13 @@ static int decode_into(const unsigned char *bytes, size_t length, float *out, co
   struct jpeg_decompress_struct cinfo;
   struct error_manager jerr;
   unsigned char *volatile row = NULL;
-  cinfo.err = jpeg_std_error(&jerr.pub);
-  jerr.pub.error_exit = on_error;
-  jerr.pub.emit_message = on_message;
+  use_error_manager(&cinfo, &jerr);
   if (setjmp(jerr.jump)) {
     jpeg_destroy_decompress(&cinfo);
     free(row);
     return 0;
   }
-  jpeg_create_decompress(&cinfo);
-  jpeg_mem_src(&cinfo, bytes, (unsigned long)length);
-  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
-  jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
-  jpeg_read_header(&cinfo, TRUE);
+  read_header(&cinfo, bytes, length);
   if (needs_sharp(&cinfo)) {
     jpeg_destroy_decompress(&cinfo);
     return 0;
@@ -466,7 +468,7 @@ static void rgb_job_execute(napi_env env, void *data) {
   size_t length = 0;
   unsigned char *bytes = read_whole_file(job->path, &length), *decoded = NULL;
   uint32_t w = 0, h = 0;
-  if (bytes != NULL && length >= 4 && decode_rgb(bytes, length, 0, 0, &decoded, &w, &h)) {
+  if (bytes != NULL && length >= 4 && decode_rgb(bytes, length, &decoded, &w, &h)) {
     float box[4];
     fit_box(w, h, job->want_w, job->want_h, job->fit, box);
     job->pixels = dfl_resample(decoded, (int)w, (int)h, (int)job->want_w, (int)job->want_h, job->filter, box);
