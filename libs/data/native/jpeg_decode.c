@@ -7,7 +7,6 @@
  * and any libjpeg warning or error (truncated or corrupt data), so the caller falls back to sharp, which also
  * produces the error messages.
  *
- * decode(bytes: Buffer | Uint8Array): { width, height, data: Uint8Array } | null
  * decodeNormalized(bytes, out: Float32Array, offset, table: Float32Array(774), width, height, mirrorX, mirrorY, filter, fit): boolean
  *   the decode, brought to width x height (resample.c: Pillow's resize; filter 0 nearest, 1 bilinear, 2 bicubic;
  *   fit 0 fill, 1 cover) when it is another size, written as normalised floats straight into out (NHWC, from
@@ -16,7 +15,7 @@
  * decodeFileNormalized(path, out, offset, table, width, height, mirrorX, mirrorY, filter, fit): Promise<boolean>
  *   the same for a file, read and decoded on libuv's thread pool.
  * decodeFile(path, width, height, filter, fit): Promise<{ width, height, data, sourceWidth, sourceHeight } | null>
- *   decode for a file, brought to width x height, read and decoded on libuv's thread pool.
+ *   a file decoded to RGB, brought to width x height, read and decoded on libuv's thread pool.
  * resample(data, width, height, outWidth, outHeight, filter, box: Float32Array(4)): Uint8Array
  *   Pillow's resize of an RGB image already in memory (the general path's, after sharp decoded the file).
  */
@@ -142,20 +141,6 @@ static napi_value image_value(napi_env env, unsigned char *pixels, uint32_t widt
   napi_set_named_property(env, result, "height", h);
   napi_set_named_property(env, result, "data", array);
   return result;
-}
-
-static napi_value decode(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], null_value;
-  napi_get_null(env, &null_value);
-  void *bytes = NULL;
-  size_t length = 0;
-  unsigned char *pixels = NULL;
-  uint32_t width = 0, height = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return null_value;
-  if (!get_bytes(env, argv[0], &bytes, &length) || length < 4) return null_value;
-  if (!decode_rgb((const unsigned char *)bytes, length, &pixels, &width, &height)) return null_value;
-  return image_value(env, pixels, width, height);
 }
 
 /*
@@ -559,8 +544,6 @@ static napi_value resample_image(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   napi_value fn;
-  napi_create_function(env, "decode", NAPI_AUTO_LENGTH, decode, NULL, &fn);
-  napi_set_named_property(env, exports, "decode", fn);
   napi_create_function(env, "decodeNormalized", NAPI_AUTO_LENGTH, decode_normalized, NULL, &fn);
   napi_set_named_property(env, exports, "decodeNormalized", fn);
   napi_create_function(env, "decodeFileNormalized", NAPI_AUTO_LENGTH, decode_file_normalized, NULL, &fn);

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { loadImage, loadImageWithRect } from '../loader/load-image';
 import { tempDir, texturedImage } from '../testing/test-images';
 import { decodeImage } from './decode';
-import { decodeJpegFast, decodeJpegFile, decodeJpegFileNormalizedInto, hasFastJpeg } from './fast-jpeg';
+import { decodeJpegFile, decodeJpegFileNormalizedInto, hasFastJpeg } from './fast-jpeg';
 import { normalizationTable, writeNormalized } from './normalize';
 
 const raw = (w: number, h: number, channels: 1 | 3 = 3) => {
@@ -25,22 +25,28 @@ withAddon('JPEG fast path (native/jpeg_decode.c)', () => {
     ['progressive', () => raw(40, 24).jpeg({ progressive: true })],
     ['grayscale', () => raw(24, 24, 1).jpeg()],
   ])('decodes %s JPEGs to the same pixels as sharp', async (_name, make) => {
-    const bytes = await make().toBuffer();
-    const fast = decodeJpegFast(bytes);
-    const slow = await decodeImage(bytes);
+    const file = path.join(tempDir('dfl-fastjpeg-kind-'), 'a.jpg');
+    await make().toFile(file);
+    const slow = await decodeImage(file);
+    const fast = await decodeJpegFile(file, slow.width, slow.height, { interpolation: 'bilinear', fit: 'fill' });
     expect(fast).not.toBeNull();
-    expect([fast?.width, fast?.height]).toEqual([slow.width, slow.height]);
-    expect(Buffer.from(fast!.data).equals(Buffer.from(slow.data))).toBe(true);
+    expect(Buffer.from(fast!.image.data).equals(Buffer.from(slow.data))).toBe(true);
   });
 
   it('leaves to sharp what it cannot decode exactly: EXIF, ICC, CMYK, truncated or not a JPEG', async () => {
+    const dir = tempDir('dfl-fastjpeg-no-');
     const exif = await raw(40, 20).jpeg().withMetadata({ orientation: 6 }).toBuffer();
     const icc = await raw(16, 16).jpeg().withIccProfile('p3').toBuffer();
     const cmyk = await raw(16, 16).toColourspace('cmyk').jpeg().toBuffer();
     const whole = await raw(64, 64).jpeg().toBuffer();
-    for (const bytes of [exif, icc, cmyk, whole.subarray(0, whole.length >> 1), Buffer.from('not a jpeg at all')]) {
-      expect(decodeJpegFast(bytes)).toBeNull();
+    const cases = { exif, icc, cmyk, truncated: whole.subarray(0, whole.length >> 1), text: Buffer.from('not a jpeg at all') };
+    for (const [name, bytes] of Object.entries(cases)) {
+      writeFileSync(path.join(dir, `${name}.jpg`), bytes);
+      await expect(decodeJpegFile(path.join(dir, `${name}.jpg`), 16, 16, { interpolation: 'bilinear', fit: 'fill' })).resolves.toBeNull();
     }
+    // the control: the whole file is taken
+    writeFileSync(path.join(dir, 'whole.jpg'), whole);
+    await expect(decodeJpegFile(path.join(dir, 'whole.jpg'), 16, 16, { interpolation: 'bilinear', fit: 'fill' })).resolves.not.toBeNull();
   });
 
   // every resize and fit the loaders use: the fast path must give the general path's bytes (sharp's decode, then

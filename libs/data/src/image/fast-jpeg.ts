@@ -14,7 +14,6 @@ import type { RgbImage } from './rgb-image';
  */
 
 interface JpegAddon {
-  decode(bytes: Uint8Array): RgbImage | null;
   decodeFile(path: string, width: number, height: number, filter: number, fit: number): Promise<(RgbImage & { sourceWidth: number; sourceHeight: number }) | null>;
   decodeNormalized(bytes: Uint8Array, out: Float32Array, offset: number, table: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean, filter: number, fit: number): boolean;
   decodeFileNormalized(path: string, out: Float32Array, offset: number, table: Float32Array, width: number, height: number, mirrorX: boolean, mirrorY: boolean, filter: number, fit: number): Promise<boolean>;
@@ -63,11 +62,6 @@ export function hasFastJpeg(): boolean {
 export function fastJpegStatus(): { available: boolean; detail: string } {
   if (load()) return { available: true, detail: `${ADDON_PATH} (libjpeg-turbo; reads and decodes on libuv's pool, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4})` };
   return { available: false, detail: `${missing}; sharp decodes every image (same pixels, slower)` };
-}
-
-/** The RGB pixels of a plain JPEG, or null when the fast path cannot decode it exactly as sharp would. */
-export function decodeJpegFast(bytes: Uint8Array): RgbImage | null {
-  return load()?.decode(bytes) ?? null;
 }
 
 /**
