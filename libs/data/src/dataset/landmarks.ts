@@ -1,6 +1,7 @@
 import type { LandmarkPoint, LandmarkRow } from '../csv/landmark-csv';
 import { attachByName } from './attach-by-name';
 import type { DatasetItem } from './dataset-item';
+import { fitBox } from '../image/resample';
 import type { CropRect } from './face-crop';
 
 export interface LandmarkMatch {
@@ -20,13 +21,13 @@ export function attachLandmarks(items: ReadonlyArray<DatasetItem>, rows: Readonl
 
 /**
  * The part of the displayed image (pixels) that ends up in the loader's square output: the face crop (or the whole
- * image), and with fit `cover` only its centred square, which is what sharp's `cover` resize keeps.
+ * image), and with fit `cover` only its centred square: the source box the resize itself takes (`fitBox`).
  */
 export function visibleRect(imageWidth: number, imageHeight: number, crop: CropRect | null, fit: 'fill' | 'cover'): CropRect {
   const r = crop ?? { left: 0, top: 0, width: imageWidth, height: imageHeight };
-  if (fit === 'fill' || r.width === r.height) return r;
-  const side = Math.min(r.width, r.height);
-  return { left: r.left + (r.width - side) / 2, top: r.top + (r.height - side) / 2, width: side, height: side };
+  if (fit === 'fill') return r;
+  const box = fitBox(r.width, r.height, 1, 1, 'cover');
+  return { left: r.left + box.left, top: r.top + box.top, width: box.right - box.left, height: box.bottom - box.top };
 }
 
 /**
